@@ -1,0 +1,12 @@
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser(username="editor", email="", password="pw-editor-123")
+    client.force_login(user)
+    return client

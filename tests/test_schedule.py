@@ -1,0 +1,155 @@
+import datetime as dt
+
+from timeline.dates import DateSpan
+from timeline.schedule import ClaimFact, derive
+
+D = dt.date
+TODAY = D(2026, 11, 25)
+
+
+def fact(n, field, status, span, stated_on, source=None, reviewed=True):
+    return ClaimFact(
+        id=n, field=field, status=status, span=span, stated_on=stated_on, source_id=source or n, reviewed=reviewed
+    )
+
+
+def test_latest_claim_wins_over_earlier_forecast():
+    claims = [
+        fact(1, "end", "planned", DateSpan.month(2022, 12), D(2021, 1, 3)),
+        fact(2, "end", "planned", DateSpan.year(2023), D(2021, 2, 3)),
+        fact(3, "end", "planned", DateSpan.half(2023, 1), D(2022, 4, 13)),
+    ]
+    schedule = derive(claims, today=TODAY)
+    assert schedule.planned_end.span == DateSpan.half(2023, 1)
+    assert schedule.planned_end.claim_id == 3
+
+
+def test_claim_order_does_not_matter():
+    claims = [
+        fact(3, "end", "planned", DateSpan.half(2023, 1), D(2022, 4, 13)),
+        fact(1, "end", "planned", DateSpan.month(2022, 12), D(2021, 1, 3)),
+    ]
+    assert derive(claims, today=TODAY).planned_end.claim_id == 3
+
+
+def test_as_of_gives_the_schedule_known_then():
+    claims = [
+        fact(1, "end", "planned", DateSpan.month(2022, 12), D(2021, 1, 3)),
+        fact(2, "end", "planned", DateSpan.year(2023), D(2021, 2, 3)),
+        fact(3, "end", "planned", DateSpan.month(2022, 12), D(2022, 4, 12)),
+        fact(4, "end", "actual", DateSpan.month(2023, 2), D(2024, 9, 22)),
+    ]
+    then = derive(claims, today=TODAY, as_of=D(2022, 4, 13))
+    assert then.planned_end.span == DateSpan.month(2022, 12)
+    assert then.actual_end is None
+    assert then.status == "planned"
+    assert derive(claims, today=TODAY, as_of=D(2021, 1, 2)).is_dated is False
+    assert derive(claims, today=TODAY).status == "done"
+
+
+def test_slip_is_latest_planned_end_minus_first():
+    claims = [
+        fact(1, "end", "planned", DateSpan.year(2024), D(2020, 1, 29)),
+        fact(2, "end", "planned", DateSpan.quarter(2025, 1), D(2024, 9, 22)),
+    ]
+    assert derive(claims, today=TODAY).slip_days == (D(2025, 3, 31) - D(2024, 12, 31)).days
+
+
+def test_no_slip_with_a_single_forecast():
+    claims = [fact(1, "end", "planned", DateSpan.year(2024), D(2020, 1, 29))]
+    assert derive(claims, today=TODAY).slip_days is None
+
+
+def test_only_reviewed_claims_count():
+    claims = [
+        fact(1, "end", "planned", DateSpan.year(2024), D(2020, 1, 29)),
+        fact(2, "end", "planned", DateSpan.year(2030), D(2024, 1, 1), reviewed=False),
+    ]
+    schedule = derive(claims, today=D(2023, 1, 1))
+    assert schedule.planned_end.claim_id == 1
+    assert schedule.claim_count == 1
+
+
+def test_actual_dates_that_disagree_are_a_conflict():
+    claims = [
+        fact(1, "event", "actual", DateSpan.year(2022), D(2023, 7, 23)),
+        fact(2, "event", "actual", DateSpan.month(2023, 11), D(2024, 5, 7)),
+        fact(3, "event", "actual", DateSpan.month(2023, 2), D(2024, 9, 22)),
+    ]
+    schedule = derive(claims, kind="event", today=TODAY)
+    assert len(schedule.conflicts) == 3
+    assert {c.slot for c in schedule.conflicts} == {"actual_end"}
+    assert schedule.actual_end.claim_id == 3
+
+
+def test_actual_dates_that_overlap_are_not_a_conflict():
+    claims = [
+        fact(1, "event", "actual", DateSpan.year(2023), D(2024, 1, 1)),
+        fact(2, "event", "actual", DateSpan.month(2023, 11), D(2024, 5, 7)),
+    ]
+    assert derive(claims, kind="event", today=TODAY).conflicts == ()
+
+
+def test_planned_dates_conflict_only_when_stated_at_the_same_time():
+    same_time = [
+        fact(1, "end", "planned", DateSpan.month(2022, 12), D(2022, 4, 12)),
+        fact(2, "end", "planned", DateSpan.month(2023, 8), D(2022, 4, 20)),
+    ]
+    assert len(derive(same_time, today=TODAY).conflicts) == 1
+    months_apart = [
+        fact(1, "end", "planned", DateSpan.month(2022, 12), D(2021, 1, 3)),
+        fact(2, "end", "planned", DateSpan.year(2023), D(2021, 8, 12)),
+    ]
+    assert derive(months_apart, today=TODAY).conflicts == ()
+
+
+def test_one_source_does_not_conflict_with_itself():
+    claims = [
+        fact(1, "end", "planned", DateSpan.month(2022, 12), D(2022, 4, 12), source=7),
+        fact(2, "end", "planned", DateSpan.year(2021), D(2022, 4, 12), source=7),
+    ]
+    assert derive(claims, today=TODAY).conflicts == ()
+
+
+def test_a_period_claim_gives_start_and_end_edges():
+    claims = [fact(1, "both", "planned", DateSpan.range(D(2020, 1, 1), D(2024, 12, 31)), D(2019, 11, 11))]
+    schedule = derive(claims, today=D(2021, 1, 1))
+    assert schedule.planned_start.span == DateSpan.year(2020)
+    assert schedule.planned_end.span == DateSpan.year(2024)
+
+
+def test_status_follows_the_dates():
+    planned = [fact(1, "end", "planned", DateSpan.year(2024), D(2020, 1, 1))]
+    assert derive(planned, today=D(2024, 6, 1)).status == "planned"
+    assert derive(planned, today=D(2025, 1, 1)).status == "overdue"
+    started = [*planned, fact(2, "start", "actual", DateSpan.month(2021, 11), D(2021, 11, 22))]
+    assert derive(started, today=D(2024, 6, 1)).status == "in_progress"
+    finished = [*started, fact(3, "end", "actual", DateSpan.month(2025, 9), D(2025, 9, 13))]
+    assert derive(finished, today=D(2026, 1, 1)).status == "done"
+    assert derive(finished, today=D(2026, 1, 1), cancelled=True).status == "cancelled"
+
+
+def test_an_event_with_an_actual_date_is_done():
+    claims = [fact(1, "event", "actual", DateSpan.day(D(2021, 11, 22)), D(2021, 11, 22))]
+    assert derive(claims, kind="event", today=TODAY).status == "done"
+
+
+def test_unknown_statement_date_is_the_oldest_word():
+    claims = [
+        fact(1, "end", "planned", DateSpan.year(2029), None),
+        fact(2, "end", "planned", DateSpan.year(2030), D(2025, 8, 22)),
+    ]
+    assert derive(claims, today=TODAY).planned_end.claim_id == 2
+    assert derive(claims, today=TODAY, as_of=D(2025, 1, 1)).planned_end is None
+
+
+def test_schedule_survives_its_cache_round_trip():
+    from timeline.schedule import Schedule
+
+    claims = [
+        fact(1, "event", "actual", DateSpan.year(2022), D(2023, 7, 23)),
+        fact(2, "event", "actual", DateSpan.month(2023, 11), D(2024, 5, 7)),
+        fact(3, "event", "planned", DateSpan.month(2022, 12), D(2021, 1, 3)),
+    ]
+    schedule = derive(claims, kind="event", today=TODAY)
+    assert Schedule.from_dict(schedule.as_dict()) == schedule

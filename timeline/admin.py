@@ -1,0 +1,191 @@
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .forms import ClaimForm
+from .models import Claim, Milestone, MilestoneKind, Program, Source, refresh_schedules
+from .templatetags.timeline import span_label, span_range
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fk_name = "program"
+    fields = ["position", "key", "kind", "parent", "title_ko", "title_en", "cancelled"]
+    extra = 0
+    show_change_link = True
+    ordering = ["position", "pk"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            kwargs["queryset"] = Milestone.objects.filter(kind=MilestoneKind.PHASE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name_ko", "name_en", "slug", "agency"]
+    search_fields = ["name_ko", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [MilestoneInline]
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    form = ClaimForm
+    extra = 1
+    show_change_link = True
+    ordering = ["stated_on", "pk"]
+
+
+class ClaimOnMilestoneInline(ClaimInline):
+    fields = ["source", "field", "status", "when", "expression", "stated_on", "reviewed"]
+    autocomplete_fields = ["source"]
+
+
+class ClaimOnSourceInline(ClaimInline):
+    fields = ["milestone", "field", "status", "when", "expression", "stated_on", "reviewed"]
+    autocomplete_fields = ["milestone"]
+    extra = 0
+
+
+class UnreviewedClaimsFilter(admin.SimpleListFilter):
+    title = _("unreviewed claims")
+    parameter_name = "unreviewed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("has unreviewed claims")), ("no", _("all claims reviewed"))]
+
+    def queryset(self, request, queryset):
+        pending = Exists(Claim.objects.filter(milestone=OuterRef("pk"), reviewed=False))
+        if self.value() == "yes":
+            return queryset.filter(pending)
+        if self.value() == "no":
+            return queryset.exclude(pending)
+        return queryset
+
+
+class PhaseFilter(admin.SimpleListFilter):
+    title = _("phase")
+    parameter_name = "phase"
+
+    def lookups(self, request, model_admin):
+        return [(m.pk, str(m)) for m in Milestone.objects.filter(kind=MilestoneKind.PHASE)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(parent_id=self.value())
+        return queryset
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = [
+        "title_ko",
+        "kind",
+        "parent",
+        "planned",
+        "actual",
+        "status",
+        "slip_days",
+        "source_count",
+        "conflict_count",
+    ]
+    list_filter = ["program", PhaseFilter, "kind", "status", UnreviewedClaimsFilter, "cancelled"]
+    search_fields = ["title_ko", "title_en", "key", "summary"]
+    ordering = ["program", "position", "pk"]
+    list_select_related = ["parent", "program"]
+    autocomplete_fields = ["predecessors"]
+    readonly_fields = ["derived_summary"]
+    fieldsets = [
+        (None, {"fields": ["program", "key", "kind", "parent", "position", "cancelled"]}),
+        (_("Titles"), {"fields": ["title_ko", "title_en", "summary"]}),
+        (_("Dependencies"), {"fields": ["predecessors"], "classes": ["collapse"]}),
+        (_("Derived from the claims"), {"fields": ["derived_summary"]}),
+    ]
+    inlines = [ClaimOnMilestoneInline]
+    actions = ["refresh_selected"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            kwargs["queryset"] = Milestone.objects.filter(kind=MilestoneKind.PHASE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("planned"))
+    def planned(self, obj: Milestone) -> str:
+        s = obj.derived
+        return span_range(s.planned_start, s.planned_end, obj.kind)
+
+    @admin.display(description=_("actual"))
+    def actual(self, obj: Milestone) -> str:
+        s = obj.derived
+        return span_range(s.actual_start, s.actual_end, obj.kind)
+
+    @admin.display(description=_("schedule"))
+    def derived_summary(self, obj: Milestone) -> str:
+        if not obj.pk:
+            return "—"
+        s = obj.derived
+        forecasts = ", ".join(f"{f.stated_on or '?'}: {span_label(f.span)}" for f in s.forecasts) or "—"
+        return _(
+            "planned %(planned)s · actual %(actual)s · status %(status)s · slip %(slip)s days · "
+            "%(conflicts)s conflicts · forecasts of the end: %(forecasts)s"
+        ) % {
+            "planned": self.planned(obj),
+            "actual": self.actual(obj),
+            "status": obj.get_status_display(),
+            "slip": s.slip_days if s.slip_days is not None else "—",
+            "conflicts": len(s.conflicts),
+            "forecasts": forecasts,
+        }
+
+    @admin.action(description=_("Recompute the schedule of the selected milestones"))
+    def refresh_selected(self, request, queryset):
+        count = refresh_schedules(queryset)
+        self.message_user(request, ngettext("%d schedule refreshed.", "%d schedules refreshed.", count) % count)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["citation", "publisher", "display_date", "language", "kind", "claim_count"]
+    list_filter = ["kind", "language", "publisher", "published_approx"]
+    search_fields = ["citation", "title", "publisher", "url", "author"]
+    ordering = ["-published_on", "citation"]
+    date_hierarchy = "published_on"
+    readonly_fields = ["content_hash", "retrieved_at"]
+    inlines = [ClaimOnSourceInline]
+
+    @admin.display(description=_("claims"))
+    def claim_count(self, obj: Source) -> int:
+        return obj.claims.count()
+
+    @admin.display(description=_("published"), ordering="published_on")
+    def display_date(self, obj: Source) -> str:
+        return obj.display_date
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    form = ClaimForm
+    list_display = ["milestone", "status", "field", "interval", "expression", "stated_on", "source", "reviewed"]
+    list_filter = ["reviewed", "status", "field", "precision", "milestone__program"]
+    search_fields = ["expression", "sentence", "note", "milestone__title_ko", "milestone__title_en", "source__citation"]
+    autocomplete_fields = ["milestone", "source"]
+    list_select_related = ["milestone", "source"]
+    ordering = ["-stated_on", "pk"]
+    actions = ["mark_reviewed"]
+
+    @admin.display(description=_("interval"), ordering="lo")
+    def interval(self, obj: Claim) -> str:
+        return span_label(obj.span)
+
+    @admin.action(description=_("Mark the selected claims reviewed"))
+    def mark_reviewed(self, request, queryset):
+        milestone_ids = set(queryset.values_list("milestone_id", flat=True))
+        count = queryset.filter(reviewed=False).update(reviewed=True)
+        refresh_schedules(Milestone.objects.filter(pk__in=milestone_ids))
+        self.message_user(
+            request,
+            ngettext("%d claim marked reviewed.", "%d claims marked reviewed.", count) % count,
+            messages.SUCCESS,
+        )

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from timeline.models import refresh_schedules
+
+
+class Command(BaseCommand):
+    help = "Recompute every milestone's cached schedule from its claims."
+
+    def handle(self, *args, **options):
+        count = refresh_schedules()
+        self.stdout.write(f"Refreshed the schedules of {count} milestones.")

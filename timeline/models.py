@@ -1,0 +1,419 @@
+"""Programs, milestones, sources and the dated claims that tie them together.
+
+A milestone never stores a date that an editor typed: its schedule is derived from
+the claims about it (see `timeline.schedule`) and cached on the row by
+`Milestone.refresh_schedule()` whenever its claims change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from . import schedule as sched
+from .dates import DateSpan, Precision, bounds_problem
+
+
+class PrecisionChoices(models.TextChoices):
+    DAY = Precision.DAY.value, _("day")
+    MONTH = Precision.MONTH.value, _("month")
+    QUARTER = Precision.QUARTER.value, _("quarter")
+    HALF = Precision.HALF.value, _("half-year")
+    YEAR = Precision.YEAR.value, _("year")
+    RANGE = Precision.RANGE.value, _("range")
+
+
+def _localized(ko: str, en: str) -> str:
+    if en and (get_language() or "ko").startswith("en"):
+        return en
+    return ko or en
+
+
+# --- Program ----------------------------------------------------------------------
+
+
+class ProgramManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Program(models.Model):
+    slug = models.SlugField(unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    agency = models.CharField(_("agency"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    budget = models.CharField(_("budget"), max_length=200, blank=True)
+
+    objects = ProgramManager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("timeline:program", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def name(self) -> str:
+        return _localized(self.name_ko, self.name_en)
+
+
+# --- Milestone --------------------------------------------------------------------
+
+
+class MilestoneKind(models.TextChoices):
+    PHASE = "phase", _("phase")
+    SPAN = "span", _("span")
+    EVENT = "event", _("event")
+
+
+class MilestoneStatus(models.TextChoices):
+    DONE = sched.DONE, _("done")
+    IN_PROGRESS = sched.IN_PROGRESS, _("in progress")
+    OVERDUE = sched.OVERDUE, _("overdue")
+    PLANNED = sched.PLANNED, _("planned")
+    CANCELLED = sched.CANCELLED, _("cancelled")
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def for_timeline(self, program: Program):
+        return self.filter(program=program).select_related("parent").order_by("position", "pk")
+
+    def get_by_natural_key(self, program_slug, key):
+        return self.get(program__slug=program_slug, key=key)
+
+
+class Milestone(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="milestones")
+    key = models.SlugField(_("key"), max_length=100, help_text=_("Stable id within the program."))
+    kind = models.CharField(_("kind"), max_length=10, choices=MilestoneKind, default=MilestoneKind.SPAN)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"kind": MilestoneKind.PHASE},
+        verbose_name=_("phase"),
+    )
+    title_ko = models.CharField(_("title (Korean)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    predecessors = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="successors", verbose_name=_("predecessors")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    # Derived from the claims by refresh_schedule(); never edited by hand.
+    schedule = models.JSONField(_("derived schedule"), default=dict, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=MilestoneStatus, default=MilestoneStatus.PLANNED, editable=False
+    )
+    slip_days = models.IntegerField(_("slip (days)"), null=True, blank=True, editable=False)
+    sort_date = models.DateField(null=True, blank=True, editable=False)
+    source_count = models.PositiveIntegerField(_("sources"), default=0, editable=False)
+    conflict_count = models.PositiveIntegerField(_("conflicts"), default=0, editable=False)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "position", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="milestone_key_unique_per_program"),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="milestone_not_own_parent"),
+        ]
+        indexes = [models.Index(fields=["program", "status"], name="milestone_program_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("timeline:milestone", args=[self.program.slug, self.key])
+
+    def natural_key(self):
+        return (*self.program.natural_key(), self.key)
+
+    natural_key.dependencies = ["timeline.program"]
+
+    @property
+    def title(self) -> str:
+        return _localized(self.title_ko, self.title_en)
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A milestone cannot be its own phase.")})
+        if self.parent_id and self.parent.program_id != self.program_id:
+            raise ValidationError({"parent": _("The phase must belong to the same program.")})
+
+    def derive(self, claims=None, *, as_of: dt.date | None = None, today: dt.date | None = None):
+        claims = self.claims.select_related("source") if claims is None else claims
+        return sched.derive(
+            [c.as_fact() for c in claims],
+            kind=self.kind,
+            cancelled=self.cancelled,
+            today=today or timezone.localdate(),
+            as_of=as_of,
+        )
+
+    def refresh_schedule(self, claims=None, *, save: bool = True) -> sched.Schedule:
+        result = self.derive(claims)
+        self.schedule = result.as_dict()
+        self.status = result.status
+        self.slip_days = result.slip_days
+        self.sort_date = result.sort_date
+        self.source_count = result.source_count
+        self.conflict_count = len(result.conflicts)
+        if save:
+            Milestone.objects.filter(pk=self.pk).update(
+                schedule=self.schedule,
+                status=self.status,
+                slip_days=self.slip_days,
+                sort_date=self.sort_date,
+                source_count=self.source_count,
+                conflict_count=self.conflict_count,
+            )
+        return result
+
+    @property
+    def derived(self) -> sched.Schedule:
+        """The cached schedule as an object (no query)."""
+        return sched.Schedule.from_dict(self.schedule) if self.schedule else sched.Schedule.empty(self.kind)
+
+
+def refresh_schedules(milestones=None) -> int:
+    """Recompute cached schedules in one pass: one query for the claims, one update per milestone."""
+    milestones = list(Milestone.objects.all() if milestones is None else milestones)
+    by_milestone: dict[int, list[Claim]] = {m.pk: [] for m in milestones}
+    for claim in Claim.objects.filter(milestone__in=[m.pk for m in milestones]).select_related("source"):
+        by_milestone[claim.milestone_id].append(claim)
+    with transaction.atomic():
+        for milestone in milestones:
+            milestone.refresh_schedule(by_milestone[milestone.pk], save=False)
+        Milestone.objects.bulk_update(
+            milestones,
+            ["schedule", "status", "slip_days", "sort_date", "source_count", "conflict_count"],
+            batch_size=500,
+        )
+    return len(milestones)
+
+
+# --- Source -----------------------------------------------------------------------
+
+
+class SourceKind(models.TextChoices):
+    NEWS = "news", _("news article")
+    PRESS_RELEASE = "press", _("press release")
+    GOVERNMENT = "government", _("government document")
+    OTHER = "other", _("other")
+
+
+class SourceQuerySet(models.QuerySet):
+    def get_by_natural_key(self, content_hash):
+        return self.get(content_hash=content_hash)
+
+
+def content_hash_for(*, body: str = "", url: str = "", citation: str = "") -> str:
+    """The same article is never stored twice: hash its text, or what identifies it when there is no text."""
+    basis = body.strip() or url.strip() or citation.strip()
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
+
+
+class Source(models.Model):
+    kind = models.CharField(_("kind"), max_length=12, choices=SourceKind, default=SourceKind.NEWS)
+    citation = models.CharField(_("citation"), max_length=200, help_text=_("Short form, e.g. 'etnews 20180628000148'."))
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_approx = models.BooleanField(
+        _("publication date approximate"),
+        default=False,
+        help_text=_("The publication date is inferred or known only roughly."),
+    )
+    date_note = models.CharField(_("date note"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="ko")
+    body = models.TextField(_("body text"), blank=True)
+    content_hash = models.CharField(_("content hash"), max_length=64, unique=True, editable=False)
+    retrieved_at = models.DateTimeField(_("retrieved at"), null=True, blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_on", "citation"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique_when_known"),
+        ]
+
+    def __str__(self) -> str:
+        when = self.published_on.isoformat() if self.published_on else "?"
+        return f"{self.publisher or self.citation} ({'~' if self.published_approx else ''}{when})"
+
+    def natural_key(self):
+        return (self.content_hash,)
+
+    def save(self, *args, **kwargs):
+        if not self.content_hash:
+            self.content_hash = content_hash_for(body=self.body, url=self.url, citation=self.citation)
+        super().save(*args, **kwargs)
+
+    @property
+    def display_date(self) -> str:
+        if not self.published_on:
+            return "?"
+        return f"~{self.published_on.isoformat()}" if self.published_approx else self.published_on.isoformat()
+
+
+# --- Claim ------------------------------------------------------------------------
+
+
+class ClaimField(models.TextChoices):
+    START = sched.START, _("start")
+    END = sched.END, _("end")
+    BOTH = sched.BOTH, _("start and end")
+    EVENT = sched.EVENT, _("event date")
+
+
+class ClaimStatus(models.TextChoices):
+    PLANNED = sched.PLANNED_CLAIM, _("planned")
+    ACTUAL = sched.ACTUAL_CLAIM, _("actual")
+
+
+class ClaimQuerySet(models.QuerySet):
+    def reviewed(self):
+        return self.filter(reviewed=True)
+
+    def unreviewed(self):
+        return self.filter(reviewed=False)
+
+    def get_by_natural_key(self, uid):
+        return self.get(uid=uid)
+
+
+def _precision_matches_bounds() -> Q:
+    """The database's own check that lo/hi are a whole day, month, quarter, half or year."""
+    same_year = Q(hi__year=F("lo__year"))
+    return (
+        Q(precision=Precision.RANGE)
+        | Q(precision=Precision.DAY, hi=F("lo"))
+        | (Q(precision=Precision.MONTH, lo__day=1, hi__month=F("lo__month"), hi__day__gte=28) & same_year)
+        | (
+            Q(precision=Precision.QUARTER, lo__day=1, lo__month__in=[1, 4, 7, 10], hi__day__gte=30)
+            & Q(hi__month=F("lo__month") + 2)
+            & same_year
+        )
+        | (
+            Q(precision=Precision.HALF, lo__day=1, lo__month__in=[1, 7], hi__day__gte=30)
+            & Q(hi__month=F("lo__month") + 5)
+            & same_year
+        )
+        | (Q(precision=Precision.YEAR, lo__month=1, lo__day=1, hi__month=12, hi__day=31) & same_year)
+    )
+
+
+class Claim(models.Model):
+    uid = models.CharField(_("id"), max_length=64, unique=True, editable=False)
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="claims")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
+    field = models.CharField(_("which date"), max_length=8, choices=ClaimField)
+    status = models.CharField(_("planned or actual"), max_length=8, choices=ClaimStatus)
+    lo = models.DateField(_("from"))
+    hi = models.DateField(_("to"))
+    precision = models.CharField(_("precision"), max_length=8, choices=PrecisionChoices)
+    expression = models.CharField(_("expression as written"), max_length=300, blank=True)
+    sentence = models.TextField(_("sentence"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    stated_on = models.DateField(
+        _("stated on"), null=True, blank=True, help_text=_("Defaults to the source's publication date.")
+    )
+    reviewed = models.BooleanField(_("reviewed"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["stated_on", "pk"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            models.CheckConstraint(condition=Q(lo__lte=F("hi")), name="claim_lo_not_after_hi"),
+            models.CheckConstraint(condition=_precision_matches_bounds(), name="claim_precision_matches_bounds"),
+        ]
+        indexes = [models.Index(fields=["milestone", "stated_on"], name="claim_milestone_stated")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.get_field_display()}: {self.span.label_ko}"
+
+    def natural_key(self):
+        return (self.uid,)
+
+    @property
+    def span(self) -> DateSpan:
+        return DateSpan(self.lo, self.hi, self.precision)
+
+    @span.setter
+    def span(self, value: DateSpan) -> None:
+        self.lo, self.hi, self.precision = value.lo, value.hi, str(value.precision)
+
+    def clean(self) -> None:
+        if self.lo and self.hi and self.precision:
+            problem = bounds_problem(self.lo, self.hi, self.precision)
+            if problem:
+                raise ValidationError(problem)
+
+    def save(self, *args, **kwargs):
+        if self.stated_on is None and self.source_id:
+            self.stated_on = self.source.published_on
+        if not self.uid:
+            self.uid = self.make_uid()
+        super().save(*args, **kwargs)
+
+    def make_uid(self) -> str:
+        basis = "|".join(
+            str(x)
+            for x in (
+                self.source.content_hash if self.source_id else "",
+                self.milestone.natural_key() if self.milestone_id else "",
+                self.field,
+                self.status,
+                self.expression,
+                self.lo,
+                self.hi,
+                timezone.now().isoformat(),
+            )
+        )
+        return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+
+    def as_fact(self) -> sched.ClaimFact:
+        return sched.ClaimFact(
+            id=self.pk,
+            field=self.field,
+            status=self.status,
+            span=self.span,
+            stated_on=self.stated_on,
+            source_id=self.source_id,
+            reviewed=self.reviewed,
+            expression=self.expression,
+            source_label=str(self.source) if self.source_id else "",
+        )
