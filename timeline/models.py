@@ -348,7 +348,7 @@ class Claim(models.Model):
         _("stated on"), null=True, blank=True, help_text=_("Defaults to the source's publication date.")
     )
     reviewed = models.BooleanField(_("reviewed"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ClaimQuerySet.as_manager()
 
