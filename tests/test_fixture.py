@@ -91,7 +91,7 @@ def test_a_fixture_pointing_at_a_missing_milestone_loads_nothing(tmp_path):
     broken["fields"]["milestone"] = ["gwangju-ai-cluster", "no-such-milestone"]
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(Exception, match="timeline.Claim.*milestone"):
+    with pytest.raises(Exception, match=r"timeline\.Claim.*milestone"):
         call_command("loaddata", str(path), verbosity=0)
     assert counts() == (0, 0, 0, 0)
 
