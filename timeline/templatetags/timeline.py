@@ -28,3 +28,13 @@ def signed_days(days: int | None) -> str:
     if days is None:
         return ""
     return gettext("%(sign)s%(days)s days") % {"sign": "+" if days > 0 else "", "days": days}
+
+
+@register.filter
+def status_label(status: str) -> str:
+    from timeline.models import MilestoneStatus
+
+    try:
+        return MilestoneStatus(status).label
+    except ValueError:
+        return status

@@ -1,0 +1,188 @@
+"""A program's milestones as ordered, filtered timeline rows, in a fixed number of queries.
+
+The cached schedules are read as they are; an as-of date loads every claim of the
+program once and applies the schedule rule in Python (no query per milestone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from .charts import Row
+from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source
+from .schedule import Schedule
+
+SHOW_CHOICES = ("both", "planned", "actual")
+
+
+@dataclass(frozen=True)
+class Filters:
+    phase: str = ""
+    status: str = ""
+    kind: str = ""
+    q: str = ""
+    show: str = "both"
+    as_of: dt.date | None = None
+    errors: tuple[str, ...] = ()
+
+    @classmethod
+    def from_query(cls, params, *, phases: set[str]) -> Filters:
+        """Read filters from a query string; unknown values are dropped and reported, never a 500."""
+        errors = []
+
+        def pick(name: str, allowed) -> str:
+            value = (params.get(name) or "").strip()
+            if value and value not in allowed:
+                errors.append(name)
+                return ""
+            return value
+
+        as_of = None
+        raw_as_of = (params.get("as_of") or "").strip()
+        if raw_as_of:
+            try:
+                as_of = dt.date.fromisoformat(raw_as_of)
+            except ValueError:
+                errors.append("as_of")
+        show = pick("show", SHOW_CHOICES) or "both"
+        q = (params.get("q") or "").replace("\x00", "").strip()[:200]
+        return cls(
+            phase=pick("phase", phases),
+            status=pick("status", set(MilestoneStatus.values)),
+            kind=pick("kind", set(MilestoneKind.values)),
+            q=q,
+            show=show,
+            as_of=as_of,
+            errors=tuple(errors),
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.phase or self.status or self.kind or self.q or self.as_of or self.show != "both")
+
+
+@dataclass
+class Timeline:
+    program: Program
+    rows: list[Row]
+    total: int
+    filters: Filters
+    phases: list[Milestone]
+    source_dates: list[dt.date]
+    today: dt.date
+    milestones: dict[str, Milestone] = field(default_factory=dict)
+
+    @property
+    def first_source_date(self) -> dt.date | None:
+        return self.source_dates[0] if self.source_dates else None
+
+    @property
+    def before_first_source(self) -> bool:
+        first = self.first_source_date
+        return bool(self.filters.as_of and first and self.filters.as_of < first)
+
+
+def order_milestones(milestones: list[Milestone], schedules: dict[int, Schedule]) -> list[tuple[Milestone, int, str]]:
+    """Phases followed by their members, each level in schedule order: (milestone, depth, group key)."""
+    children: dict[int | None, list[Milestone]] = defaultdict(list)
+    ids = {m.pk for m in milestones}
+    for m in milestones:
+        children[m.parent_id if m.parent_id in ids else None].append(m)
+
+    def sort_key(m: Milestone):
+        d = schedules[m.pk].sort_date
+        return (m.kind != MilestoneKind.PHASE, d is None, d or dt.date.max, m.position, m.pk)
+
+    ordered: list[tuple[Milestone, int, str]] = []
+
+    def walk(parent_id: int | None, depth: int, group: str) -> None:
+        for m in sorted(children.get(parent_id, []), key=sort_key):
+            own_group = m.key if m.kind == MilestoneKind.PHASE and children.get(m.pk) else group
+            ordered.append((m, depth, own_group))
+            walk(m.pk, depth + 1, own_group)
+
+    walk(None, 0, "")
+    return ordered
+
+
+def _matches(m: Milestone, schedule: Schedule, filters: Filters, phase_members: set[int]) -> bool:
+    if filters.phase and m.pk not in phase_members:
+        return False
+    if filters.status and schedule.status != filters.status:
+        return False
+    if filters.kind and m.kind != filters.kind:
+        return False
+    if filters.q:
+        needle = filters.q.casefold()
+        if not any(needle in text.casefold() for text in (m.title_ko, m.title_en, m.key)):
+            return False
+    return True
+
+
+def build_timeline(program: Program, params, *, today: dt.date) -> Timeline:
+    milestones = list(Milestone.objects.for_timeline(program))
+    by_key = {m.key: m for m in milestones}
+    phase_keys = {m.key for m in milestones if m.kind == MilestoneKind.PHASE}
+    filters = Filters.from_query(params, phases=phase_keys)
+    source_dates = list(
+        Claim.objects.filter(milestone__program=program, stated_on__isnull=False)
+        .values_list("stated_on", flat=True)
+        .distinct()
+        .order_by("stated_on")
+    )
+
+    if filters.as_of:
+        claims_by_milestone: dict[int, list[Claim]] = defaultdict(list)
+        sources: dict[int, Source] = {}
+        for claim in Claim.objects.filter(milestone__program=program).select_related("source"):
+            claims_by_milestone[claim.milestone_id].append(claim)
+            sources[claim.source_id] = claim.source
+        schedules = {m.pk: m.derive(claims_by_milestone[m.pk], as_of=filters.as_of, today=today) for m in milestones}
+    else:
+        schedules = {m.pk: m.derived.with_status_on(today) for m in milestones}
+        sources = Source.objects.in_bulk({s.latest_source_id for s in schedules.values()} - {None})
+
+    members: set[int] = set()
+    if filters.phase:
+        root = by_key[filters.phase]
+        members.add(root.pk)
+        frontier = {root.pk}
+        while frontier:
+            frontier = {m.pk for m in milestones if m.parent_id in frontier} - members
+            members |= frontier
+
+    language = get_language() or "ko"
+    rows = []
+    for m, depth, group in order_milestones(milestones, schedules):
+        schedule = schedules[m.pk]
+        if not _matches(m, schedule, filters, members):
+            continue
+        latest = sources.get(schedule.latest_source_id)
+        rows.append(
+            Row(
+                key=m.key,
+                title=m.title_en if language.startswith("en") and m.title_en else m.title_ko,
+                kind=m.kind,
+                schedule=schedule,
+                panel_url=reverse("timeline:milestone", args=[program.slug, m.key]),
+                is_phase=m.kind == MilestoneKind.PHASE,
+                depth=depth if not filters.active else 0,
+                group=group,
+                latest_source=f"{latest.publisher or latest.citation} {latest.display_date}" if latest else "",
+            )
+        )
+    return Timeline(
+        program=program,
+        rows=rows,
+        total=len(milestones),
+        filters=filters,
+        phases=[m for m in milestones if m.kind == MilestoneKind.PHASE],
+        source_dates=source_dates,
+        today=today,
+        milestones=by_key,
+    )
