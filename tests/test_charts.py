@@ -1,0 +1,127 @@
+import datetime as dt
+
+import plotly.graph_objects as go
+import pytest
+
+from timeline.charts import Row, gantt, hover_text, trend
+from timeline.dates import DateSpan
+from timeline.schedule import ClaimFact, derive
+
+D = dt.date
+TODAY = D(2026, 11, 25)
+
+
+def row(key, facts, kind="span", title=None, **extra):
+    schedule = derive(facts, kind=kind, today=TODAY)
+    return Row(key=key, title=title or key, kind=kind, schedule=schedule, panel_url=f"/m/{key}/", **extra)
+
+
+def fact(n, field, status, span, stated_on, source=None):
+    return ClaimFact(id=n, field=field, status=status, span=span, stated_on=stated_on, source_id=source or n)
+
+
+@pytest.fixture
+def rows():
+    return [
+        row(
+            "phase",
+            [fact(1, "both", "planned", DateSpan.range(D(2020, 1, 1), D(2024, 12, 31)), D(2019, 11, 11))],
+            kind="phase",
+            is_phase=True,
+        ),
+        row(
+            "building",
+            [
+                fact(2, "event", "planned", DateSpan.month(2022, 12), D(2021, 1, 3)),
+                fact(3, "event", "actual", DateSpan.year(2022), D(2023, 7, 23)),
+                fact(4, "event", "actual", DateSpan.month(2023, 11), D(2024, 5, 7)),
+            ],
+            kind="event",
+            depth=1,
+        ),
+        row("undated", [], depth=1),
+    ]
+
+
+def test_figure_is_a_valid_plotly_figure(rows):
+    figure = gantt(rows, today=TODAY)
+    go.Figure(figure)  # raises on any invalid property
+
+
+def test_every_row_appears_once_on_the_axis(rows):
+    figure = gantt(rows, today=TODAY)
+    assert figure["layout"]["yaxis"]["tickvals"] == ["phase", "building", "undated"]
+    drawn = {y for trace in figure["data"] for y in trace["y"]}
+    assert drawn == {"phase", "building", "undated"}
+
+
+def test_year_precision_is_a_hatched_band_not_a_sharp_edge(rows):
+    figure = gantt(rows, today=TODAY)
+    uncertain = next(t for t in figure["data"] if t["marker"].get("pattern", {}).get("shape") == "/")
+    bands = [(b, x) for y, b, x in zip(uncertain["y"], uncertain["base"], uncertain["x"], strict=True) if y == "phase"]
+    assert ("2020-01-01", 366 * 86_400_000) in bands
+    assert ("2024-01-01", 366 * 86_400_000) in bands
+    plan = next(t for t in figure["data"] if t["name"] == "계획")
+    i = plan["y"].index("phase")
+    assert plan["base"][i] == "2021-01-01"
+    assert plan["x"][i] == (D(2023, 12, 31) - D(2021, 1, 1)).days * 86_400_000 + 86_400_000
+
+
+def test_conflicting_sources_get_one_marker_per_date(rows):
+    figure = gantt(rows, today=TODAY)
+    conflicts = next(t for t in figure["data"] if t["name"] == "출처 간 불일치")
+    assert conflicts["y"] == ["building"]
+
+
+def test_show_planned_hides_what_happened(rows):
+    figure = gantt(rows, today=TODAY, show="planned")
+    names = {t["name"] for t in figure["data"]}
+    assert "실제 일정" not in names and "실제" not in names
+
+
+def test_today_and_as_of_lines(rows):
+    figure = gantt(rows, today=TODAY, as_of=D(2022, 4, 13))
+    lines = [s["x0"] for s in figure["layout"]["shapes"] if s["type"] == "line"]
+    assert lines == ["2026-11-25", "2022-04-13"]
+
+
+def test_hostile_titles_are_escaped_in_hover_and_ticks():
+    hostile = row(
+        "x",
+        [fact(1, "end", "planned", DateSpan.year(2024), D(2020, 1, 1))],
+        title="<img src=x onerror=alert(1)>",
+        latest_source="<script>alert(2)</script>",
+    )
+    figure = gantt([hostile], today=TODAY)
+    text = hover_text(hostile, "ko")
+    assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert "<script>" not in text
+    assert "<img" not in figure["layout"]["yaxis"]["ticktext"][0]
+
+
+def test_hover_names_precision_status_slip_and_sources(rows):
+    text = hover_text(rows[1], "en")
+    assert "Nov 2023 (to the month)" in text
+    assert "Status: done" in text
+    assert "Sources: 3" in text
+
+
+def test_trend_chart_has_diagonal_and_one_point_per_forecast():
+    schedule = derive(
+        [
+            fact(1, "end", "planned", DateSpan.month(2022, 12), D(2021, 1, 3)),
+            fact(2, "end", "planned", DateSpan.year(2023), D(2021, 2, 3)),
+            fact(3, "end", "actual", DateSpan.month(2023, 2), D(2024, 9, 22)),
+        ],
+        today=TODAY,
+    )
+    figure = trend(schedule, today=TODAY)
+    go.Figure(figure)
+    forecasts = next(t for t in figure["data"] if t["mode"] == "lines+markers")
+    assert forecasts["x"] == ["2021-01-03", "2021-02-03"]
+    assert figure["data"][0]["x"] == figure["data"][0]["y"], "the diagonal"
+    assert any("2023년 2월" in t["name"] for t in figure["data"])
+
+
+def test_empty_rows_still_make_a_figure():
+    go.Figure(gantt([], today=TODAY))
