@@ -9,7 +9,8 @@ find_python() {
   candidates+=(python3.13 python3.12 python3.14 python3)
   if command -v pyenv >/dev/null 2>&1; then
     local root; root=$(pyenv root)
-    for v in "$root"/versions/3.1[2-9]*/bin/python3; do [ -x "$v" ] && candidates+=("$v"); done
+    while IFS= read -r v; do [ -x "$v" ] && candidates+=("$v"); done \
+      < <(ls -d "$root"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV)
   fi
   for c in "${candidates[@]}"; do
     local exe; exe=$(command -v "$c" 2>/dev/null) || continue
