@@ -153,3 +153,12 @@ def test_schedule_survives_its_cache_round_trip():
     ]
     schedule = derive(claims, kind="event", today=TODAY)
     assert Schedule.from_dict(schedule.as_dict()) == schedule
+
+
+def test_an_actual_claim_cannot_report_a_future_end():
+    claims = [fact(1, "both", "actual", DateSpan.range(D(2020, 1, 1), D(2029, 12, 31)), D(2025, 8, 1))]
+    schedule = derive(claims, today=TODAY)
+    assert schedule.actual_start.span == DateSpan.year(2020)
+    assert schedule.actual_end is None
+    assert schedule.planned_end.span == DateSpan.year(2029)
+    assert schedule.status == "in_progress"

@@ -382,7 +382,8 @@ def gantt(
                 "tickmode": "array",
                 "tickvals": keys,
                 "ticktext": ticktext,
-                "autorange": "reversed",
+                # An explicit range: autorange would pad the rows for the markers' size.
+                "range": [len(rows) - 0.5, -0.5],
                 "automargin": True,
                 "fixedrange": True,
             },

@@ -12,6 +12,10 @@ A claim feeds a slot by what it is about:
   start slot with the span's first edge and the end slot with its last edge;
 - ``event`` (a point milestone's date) feeds both slots with the whole span.
 
+Nothing can have happened after the day it was reported: the part of an ``actual``
+claim that lies wholly after its statement date ("지난 2020년부터 10년간" said in 2025
+puts the end in 2029) counts as planned.
+
 Only reviewed claims count. In each slot the claim stated last wins (ties: the finer
 precision, then the later claim). Restricting the claims to those stated on or
 before a day gives the schedule **as known then**. Claims with no known statement
@@ -207,17 +211,26 @@ def parse_edtf(text: str) -> DateSpan:
 
 
 def _slot_entries(fact: ClaimFact) -> list[tuple[str, DateSpan]]:
-    prefix = "actual" if fact.status == ACTUAL_CLAIM else "planned"
     match fact.field:
         case "start":
-            return [(f"{prefix}_start", fact.span)]
+            entries = [("start", fact.span)]
         case "end":
-            return [(f"{prefix}_end", fact.span)]
+            entries = [("end", fact.span)]
         case "both":
-            return [(f"{prefix}_start", fact.span.edge("start")), (f"{prefix}_end", fact.span.edge("end"))]
+            entries = [("start", fact.span.edge("start")), ("end", fact.span.edge("end"))]
         case "event":
-            return [(f"{prefix}_start", fact.span), (f"{prefix}_end", fact.span)]
-    raise ValueError(f"unknown claim field {fact.field!r}")
+            entries = [("start", fact.span), ("end", fact.span)]
+        case _:
+            raise ValueError(f"unknown claim field {fact.field!r}")
+    return [(f"{_status_for(fact, span)}_{which}", span) for which, span in entries]
+
+
+def _status_for(fact: ClaimFact, span: DateSpan) -> str:
+    if fact.status != ACTUAL_CLAIM:
+        return "planned"
+    if fact.stated_on is not None and span.lo > fact.stated_on:
+        return "planned"
+    return "actual"
 
 
 def _rank(fact: ClaimFact, span: DateSpan) -> tuple:
