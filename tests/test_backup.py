@@ -1,0 +1,55 @@
+import re
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from tests.test_fixture import counts
+from timeline.models import Milestone
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_backup_and_restore_round_trip_is_identical(tmp_path, django_user_model):
+    call_command("loaddata", str(settings.BASE_DIR / "fixtures" / "gwangju_ai_cluster.json"), verbosity=0)
+    django_user_model.objects.create_superuser(username="editor", email="", password="pw-editor-123")
+    schedules = dict(Milestone.objects.values_list("key", "schedule"))
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    call_command("backup", str(first), verbosity=0)
+    before = counts()
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert counts() == (0, 0, 0, 0)
+    call_command("restore", str(first), verbosity=0)
+
+    assert counts() == before
+    assert django_user_model.objects.get(username="editor").check_password("pw-editor-123")
+    assert dict(Milestone.objects.values_list("key", "schedule")) == schedules
+    call_command("backup", str(second), verbosity=0)
+    # JSON keeps datetimes to the millisecond; "12:00:00.000Z" comes back as "12:00:00Z".
+    assert normalized(second) == normalized(first)
+
+
+def normalized(path) -> str:
+    return re.sub(r"\.000Z\"", 'Z"', path.read_text(encoding="utf-8"))
+
+
+def test_restore_refuses_a_database_with_data(tmp_path):
+    call_command("loaddata", str(settings.BASE_DIR / "fixtures" / "gwangju_ai_cluster.json"), verbosity=0)
+    path = tmp_path / "b.json"
+    call_command("backup", str(path), verbosity=0)
+    with pytest.raises(CommandError, match="already holds tracker data"):
+        call_command("restore", str(path), verbosity=0)
+
+
+def test_restore_of_a_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="No backup file"):
+        call_command("restore", str(tmp_path / "nope.json"), verbosity=0)
+
+
+def test_restore_of_a_broken_backup_writes_nothing(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('[{"model": "timeline.program", "fields": {"slug": "x", "name_ko": "x"}}, {"model": "timeline.nope", "fields": {}}]')
+    with pytest.raises(Exception, match="nope|Invalid model"):
+        call_command("restore", str(path), verbosity=0)
+    assert counts() == (0, 0, 0, 0)
