@@ -14,3 +14,5 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("", include("timeline.urls")),
 ]
+
+handler500 = "timeline.errors.server_error"
