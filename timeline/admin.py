@@ -189,3 +189,15 @@ class ClaimAdmin(admin.ModelAdmin):
             ngettext("%d claim marked reviewed.", "%d claims marked reviewed.", count) % count,
             messages.SUCCESS,
         )
+
+
+# The article import and claim review pages (timeline/admin_import.py), added to the Claim admin's URLs.
+from .admin_import import ImportPagesMixin  # noqa: E402
+
+
+class ClaimAdminWithImport(ImportPagesMixin, ClaimAdmin):
+    pass
+
+
+admin.site.unregister(Claim)
+admin.site.register(Claim, ClaimAdminWithImport)

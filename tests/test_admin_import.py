@@ -1,0 +1,282 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
+from timeline.articles.read import read_file
+from timeline.dates import DateSpan
+from timeline.importing import import_article
+from timeline.models import Claim, Milestone, MilestoneKind, Source
+
+pytestmark = pytest.mark.django_db
+
+ARTICLES = Path(__file__).parent / "articles"
+IMPORT = reverse("admin:timeline_claim_import")
+CONFIRM = reverse("admin:timeline_claim_import_confirm")
+REVIEW = reverse("admin:timeline_claim_review")
+HTMX = {"HX-Request": "true"}
+UNDATED = "물류센터 건물은 올해 12월 완공할 예정이라고 시 관계자가 말했다. 시험 운영은 그 뒤에 시작한다."
+
+
+def counts() -> tuple[int, int, int]:
+    return Source.objects.count(), Claim.objects.count(), Milestone.objects.count()
+
+
+@pytest.fixture
+def program():
+    program = ProgramFactory(slug="logistics", name_ko="빛고을 스마트 물류 실증사업")
+    MilestoneFactory(
+        program=program, key="site-groundbreaking", title_ko="스마트 물류센터 착공", kind=MilestoneKind.EVENT
+    )
+    MilestoneFactory(
+        program=program, key="building-completion", title_ko="물류센터 건물 완공", kind=MilestoneKind.EVENT
+    )
+    MilestoneFactory(program=program, key="operation", title_ko="물류센터 본격 운영", kind=MilestoneKind.SPAN)
+    MilestoneFactory(
+        program=program, key="pilot", title_ko="스마트 물류 실증사업 (전체 기간)", kind=MilestoneKind.PHASE
+    )
+    return program
+
+
+def upload(name: str = "binhae-daily-logistics.txt") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, (ARTICLES / name).read_bytes())
+
+
+def token_of(response) -> str:
+    return re.search(r'name="article" value="([^"]+)"', response.content.decode())[1]
+
+
+class TestAccess:
+    @pytest.mark.parametrize("url", [IMPORT, REVIEW])
+    def test_anonymous_is_sent_to_login(self, client, url):
+        assertRedirects(client.get(url), f"{reverse('admin:login')}?next={url}")
+
+    def test_anonymous_cannot_confirm(self, client, program):
+        response = client.post(CONFIRM, {"article": "x", "program": program.pk})
+        assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+    def test_non_staff_cannot_import(self, client, django_user_model, program):
+        client.force_login(django_user_model.objects.create_user(username="reader", password="pw-reader-123"))
+        response = client.post(IMPORT, {"program": program.pk, "file": upload()})
+        assert response.status_code == 302
+        assert counts() == (0, 0, 4)
+
+    def test_posts_need_the_csrf_token(self, django_user_model, program):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(django_user_model.objects.create_superuser(username="boss", password="pw-boss-12345"))
+        assert client.post(IMPORT, {"program": program.pk, "file": upload()}, headers=HTMX).status_code == 403
+        assert client.post(REVIEW, {"action": "reject"}).status_code == 403
+
+    def test_claim_list_links_to_the_new_pages(self, staff_client):
+        response = staff_client.get(reverse("admin:timeline_claim_changelist"))
+        assertContains(response, f'href="{IMPORT}"')
+        assertContains(response, f'href="{REVIEW}"')
+
+
+class TestImportPage:
+    def test_form_page(self, staff_client, program):
+        response = staff_client.get(IMPORT)
+        assertContains(response, 'hx-post="' + IMPORT)
+        assertContains(response, 'enctype="multipart/form-data"')
+        assertContains(response, "htmx")
+        assertContains(response, program.name_ko)
+
+    def test_htmx_preview_lists_candidates_and_saves_nothing(self, staff_client, program):
+        response = staff_client.post(IMPORT, {"program": program.pk, "file": upload()}, headers=HTMX)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "<html" not in body and '<form class="import-form"' not in body, "only the preview partial"
+        for text in ("빛고을 스마트 물류센터 내년 6월 완공", "오는 2024년 6월까지", "물류센터 건물 완공", "2024-06"):
+            assert text in body
+        assert "드론 배송 협약 체결" in body and "new draft" in body
+        assert 'action="' + CONFIRM in body
+        assert counts() == (0, 0, 4)
+
+    def test_preview_without_javascript_renders_the_whole_page(self, staff_client, program):
+        response = staff_client.post(IMPORT, {"program": program.pk, "file": upload()})
+        assertContains(response, "<html")
+        assertContains(response, "오는 2024년 6월까지")
+
+    def test_pasted_text(self, staff_client, program):
+        text = (ARTICLES / "binhae-daily-logistics.txt").read_text("utf-8")
+        response = staff_client.post(IMPORT, {"program": program.pk, "text": text}, headers=HTMX)
+        assertContains(response, "오는 2024년 6월까지")
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            pytest.param({"text": "   "}, "Give the article one way", id="nothing"),
+            pytest.param({"text": "x", "url": "https://news.example/a"}, "Give the article one way", id="two-ways"),
+            pytest.param({"url": "http://127.0.0.1/a.html"}, "loopback address", id="loopback-url"),
+            pytest.param({"url": "http://10.0.0.8/a.html"}, "private network address", id="private-url"),
+            pytest.param({"file": b""}, "article.txt is empty", id="empty-file"),
+            pytest.param({"file": b"\x89PNG\r\n\x1a\n\x00"}, "PNG image", id="binary-file"),
+            pytest.param({"file": "본문".encode() + b"\x80\xff" * 9}, "save it as UTF-8", id="undecodable"),
+            pytest.param({"text": f"제목\n{UNDATED}"}, "published on", id="no-date"),
+        ],
+    )
+    def test_bad_input_explains_and_saves_nothing(self, staff_client, program, data, message):
+        if "file" in data:
+            data = {"file": SimpleUploadedFile("article.txt", data["file"])}
+        response = staff_client.post(IMPORT, {"program": program.pk, **data}, headers=HTMX)
+        assert response.status_code == 400
+        assertContains(response, message, status_code=400)
+        assert counts() == (0, 0, 4)
+
+    def test_oversized_upload(self, staff_client, program, settings):
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+        big = SimpleUploadedFile("big.txt", b"a" * (6 * 1024 * 1024))
+        response = staff_client.post(IMPORT, {"program": program.pk, "file": big}, headers=HTMX)
+        assertContains(response, "up to 5 MB", status_code=400)
+
+    def test_confirm_saves_what_was_previewed(self, staff_client, program):
+        preview = staff_client.post(IMPORT, {"program": program.pk, "file": upload()}, headers=HTMX)
+        response = staff_client.post(CONFIRM, {"article": token_of(preview), "program": program.pk})
+        source = Source.objects.get()
+        assertRedirects(response, f"{REVIEW}?source={source.pk}", fetch_redirect_response=False)
+        assert Claim.objects.filter(reviewed=False, source=source).count() == 5
+        assert Milestone.objects.filter(key__startswith="draft-").count() == 1
+        review = staff_client.get(response["Location"])
+        assertContains(review, "Saved the source with 5 unreviewed claims and 1 draft milestones")
+        assertContains(review, "오는 2024년 6월까지")
+
+    def test_confirm_with_a_given_date(self, staff_client, program):
+        text = f"제목\n{UNDATED}"
+        preview = staff_client.post(
+            IMPORT, {"program": program.pk, "text": text, "published": "2023-08-01"}, headers=HTMX
+        )
+        staff_client.post(CONFIRM, {"article": token_of(preview), "program": program.pk})
+        source = Source.objects.get()
+        assert source.published_on.isoformat() == "2023-08-01"
+        assert source.date_note == "publication date given at import"
+
+    def test_tampered_preview_is_refused(self, staff_client, program):
+        preview = staff_client.post(IMPORT, {"program": program.pk, "file": upload()}, headers=HTMX)
+        token = token_of(preview)
+        response = staff_client.post(CONFIRM, {"article": token[:-3] + "AAA", "program": program.pk}, follow=True)
+        assertContains(response, "expired or was altered")
+        assert counts() == (0, 0, 4)
+
+    def test_confirm_is_post_only(self, staff_client):
+        assert staff_client.get(CONFIRM).status_code == 405
+
+    def test_already_imported_article(self, staff_client, program):
+        import_article(read_file(ARTICLES / "binhae-daily-logistics.txt"), program=program)
+        before = counts()
+        preview = staff_client.post(IMPORT, {"program": program.pk, "file": upload()}, headers=HTMX)
+        assertContains(preview, "Already imported")
+        assertNotContains(preview, 'name="article"')
+        assert counts() == before
+
+
+@pytest.fixture
+def imported(program):
+    result = import_article(read_file(ARTICLES / "binhae-daily-logistics.txt"), program=program)
+    return {c.milestone.key: c for c in result.claims}
+
+
+def review_data(claims, action, **rows):
+    data = {"action": action, "selected": [c.pk for c in claims]}
+    for claim in claims:
+        data.update(
+            {
+                f"when-{claim.pk}": claim.span.edtf,
+                f"milestone-{claim.pk}": claim.milestone_id,
+                f"field-{claim.pk}": claim.field,
+                f"status-{claim.pk}": claim.status,
+            }
+        )
+    data.update(rows)
+    return data
+
+
+class TestReview:
+    def test_lists_unreviewed_claims(self, staff_client, imported):
+        ClaimFactory(reviewed=True, expression="검토 끝난 주장")
+        response = staff_client.get(REVIEW)
+        assertContains(response, "오는 2024년 6월까지")
+        assertContains(response, 'value="2024-06"')
+        assertContains(response, 'value="2024-H2"', msg_prefix="halves are shown as an editor types them")
+        assertNotContains(response, "검토 끝난 주장")
+        assertContains(response, "(draft)")
+
+    def test_filters_by_program_and_source(self, staff_client, imported):
+        other = ClaimFactory(reviewed=False, expression="다른 사업 주장")
+        assertNotContains(staff_client.get(REVIEW, {"program": "logistics"}), "다른 사업 주장")
+        assertContains(staff_client.get(REVIEW, {"source": other.source_id}), "다른 사업 주장")
+        assertNotContains(staff_client.get(REVIEW, {"source": other.source_id}), "오는 2024년 6월까지")
+
+    def test_accept_with_a_fixed_interval_updates_the_schedule_at_once(self, staff_client, imported):
+        claim = imported["building-completion"]
+        data = review_data([claim], "accept", **{f"when-{claim.pk}": "2024-H2"})
+        response = staff_client.post(REVIEW, data)
+        assert response.status_code == 302
+        claim.refresh_from_db()
+        assert claim.reviewed and claim.span == DateSpan.half(2024, 2)
+        schedule = Milestone.objects.get(key="building-completion").derived
+        assert schedule.planned_end.span == DateSpan.half(2024, 2)
+        assert schedule.planned_start.span == DateSpan.half(2024, 2)
+
+    def test_bulk_accept(self, staff_client, imported):
+        claims = list(imported.values())
+        staff_client.post(REVIEW, review_data(claims, "accept"))
+        assert not Claim.objects.unreviewed().exists()
+        assert Milestone.objects.get(key="site-groundbreaking").derived.actual_start.span.edtf == "2022-10"
+        assert Milestone.objects.get(key="operation").derived.planned_start.span.edtf == "2024-41"
+
+    def test_reassign_a_milestone(self, staff_client, imported, program):
+        claim = imported["operation"]
+        target = Milestone.objects.get(key="building-completion")
+        staff_client.post(REVIEW, review_data([claim], "accept", **{f"milestone-{claim.pk}": target.pk}))
+        claim.refresh_from_db()
+        assert claim.milestone == target and claim.reviewed
+        assert Milestone.objects.get(key="operation").derived.planned_start is None
+        assert target.claims.filter(reviewed=True).count() == 1
+
+    def test_save_corrections_without_accepting(self, staff_client, imported):
+        claim = imported["operation"]
+        staff_client.post(
+            REVIEW, review_data([claim], "save", **{f"field-{claim.pk}": "both", f"when-{claim.pk}": "2024/2025"})
+        )
+        claim.refresh_from_db()
+        assert (claim.field, claim.span.edtf, claim.reviewed) == ("both", "2024/2025", False)
+
+    def test_reject_deletes_and_removes_the_empty_draft(self, staff_client, imported):
+        draft_claim = next(c for key, c in imported.items() if key.startswith("draft-"))
+        other = imported["operation"]
+        response = staff_client.post(REVIEW, review_data([draft_claim, other], "reject"), follow=True)
+        assertContains(response, "2 claims rejected")
+        assertContains(response, "1 draft milestone left without claims was removed")
+        assert not Claim.objects.filter(pk__in=[draft_claim.pk, other.pk]).exists()
+        assert not Milestone.objects.filter(key__startswith="draft-").exists()
+        assert Milestone.objects.filter(key="operation").exists(), "real milestones stay"
+
+    def test_a_bad_row_saves_nothing(self, staff_client, imported):
+        good, bad = imported["operation"], imported["building-completion"]
+        data = review_data([good, bad], "accept", **{f"when-{bad.pk}": "2024-13"})
+        response = staff_client.post(REVIEW, data)
+        assertContains(response, "month 13 does not exist", status_code=400)
+        assertContains(response, "Nothing was saved", status_code=400)
+        assert not Claim.objects.filter(reviewed=True).exists()
+
+    def test_milestone_of_another_program_is_refused(self, staff_client, imported):
+        claim = imported["operation"]
+        foreign = MilestoneFactory(program=ProgramFactory())
+        response = staff_client.post(REVIEW, review_data([claim], "accept", **{f"milestone-{claim.pk}": foreign.pk}))
+        assertContains(response, "same program", status_code=400)
+        claim.refresh_from_db()
+        assert claim.milestone.key == "operation" and not claim.reviewed
+
+    def test_nothing_ticked(self, staff_client, imported):
+        response = staff_client.post(REVIEW, {"action": "accept"}, follow=True)
+        assertContains(response, "Tick the claims to act on first")
+
+    def test_reviewed_claims_of_other_sources_are_out_of_reach(self, staff_client, imported):
+        done = ClaimFactory(reviewed=True, source=SourceFactory())
+        staff_client.post(REVIEW, {"action": "reject", "selected": [done.pk]})
+        assert Claim.objects.filter(pk=done.pk).exists()
