@@ -157,6 +157,14 @@ def import_form(**data):
     return run
 
 
+NO_DATE_ARTICLE = "\n".join(
+    [
+        "데이터센터 완공 늦어져",
+        "",
+        "데이터센터 건물은 내년 상반기에 완공할 예정이다.",
+        "시험 운영을 거쳐 서비스를 시작한다.",
+    ]
+).encode()
 BIG = b"\xea\xb0\x80" * (7 * 1024 * 1024)  # 21 MB of '가'
 
 CASES = [
@@ -204,7 +212,7 @@ CASES = [
             "import_article",
             file_with(
                 "nodate.txt",
-                "데이터센터 완공 늦어져\n\n데이터센터 건물은 내년 상반기에 완공할 예정이다.\n시험 운영을 거쳐 서비스를 시작한다.".encode(),
+                NO_DATE_ARTICLE,
             ),
             "--program",
             "gwangju-ai-cluster",
