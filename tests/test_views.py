@@ -2,6 +2,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -28,6 +29,13 @@ def make_program(n_milestones: int, claims_per: int = 2):
                 stated_on=D(2021 + k, 1, 1),
             )
     return program
+
+
+@pytest.fixture
+def english(client):
+    """The interface is Korean by default; tests that read English UI text ask for English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def figure(response) -> dict:
@@ -112,6 +120,7 @@ class TestTimelinePage:
             pytest.param({"q": "a\x00b"}, id="search-nul"),
         ],
     )
+    @pytest.mark.usefixtures("english")
     def test_bad_parameters_are_reported_not_a_500(self, client, params):
         program = make_program(3)
         response = client.get(reverse("timeline:program", args=[program.slug]), params)
@@ -123,15 +132,18 @@ class TestTimelinePage:
     def test_unknown_program_is_404(self, client):
         assert client.get(reverse("timeline:program", args=["nope"])).status_code == 404
 
+    @pytest.mark.usefixtures("english")
     def test_empty_program_explains_what_to_do(self, client):
         program = ProgramFactory()
         assertContains(client.get(reverse("timeline:program", args=[program.slug])), "no milestones yet")
 
+    @pytest.mark.usefixtures("english")
     def test_filter_that_matches_nothing_offers_a_way_back(self, client):
         program = make_program(3)
         response = client.get(reverse("timeline:program", args=[program.slug]), {"q": "zzz-nothing"})
         assertContains(response, "No milestone matches")
 
+    @pytest.mark.usefixtures("english")
     def test_as_of_before_the_first_source(self, client):
         program = make_program(3)
         response = client.get(reverse("timeline:program", args=[program.slug]), {"as_of": "1999-01-01"})
@@ -154,6 +166,7 @@ class TestMilestonePanel:
         assert partial.content.decode().lstrip().startswith("<article")
         assertContains(partial, "올 연말")
 
+    @pytest.mark.usefixtures("english")
     def test_conflicting_claims_are_highlighted(self, client):
         m = MilestoneFactory(kind="event")
         ClaimFactory(

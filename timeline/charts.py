@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
 from .dates import DateSpan
@@ -146,6 +147,7 @@ def _iso(d: dt.date) -> str:
     return d.isoformat()
 
 
+@lru_cache(maxsize=4096)
 def _span_text(span: DateSpan, language: str) -> str:
     return f"{escape(span.label(language))} ({_labels(language)['precision'][str(span.precision)]})"
 

@@ -125,7 +125,10 @@ def _matches(m: Milestone, schedule: Schedule, filters: Filters, phase_members: 
 
 
 def build_timeline(program: Program, params, *, today: dt.date) -> Timeline:
-    milestones = list(Milestone.objects.for_timeline(program))
+    # The phase rows joined in by select_related need only their key and title, not their schedule JSON again.
+    milestones = list(Milestone.objects.for_timeline(program).defer("parent__schedule", "parent__summary"))
+    for m in milestones:
+        m.program = program  # readers of timeline.milestones (exports) get the program without a query per row
     by_key = {m.key: m for m in milestones}
     phase_keys = {m.key for m in milestones if m.kind == MilestoneKind.PHASE}
     filters = Filters.from_query(params, phases=phase_keys)
@@ -157,6 +160,8 @@ def build_timeline(program: Program, params, *, today: dt.date) -> Timeline:
             members |= frontier
 
     language = get_language() or "ko"
+    # One reverse() per page, not per row: keys are slugs, so only the key differs from URL to URL.
+    head, _, tail = reverse("timeline:milestone", args=[program.slug, "milestone-key"]).rpartition("milestone-key")
     rows = []
     for m, depth, group in order_milestones(milestones, schedules):
         schedule = schedules[m.pk]
@@ -169,7 +174,7 @@ def build_timeline(program: Program, params, *, today: dt.date) -> Timeline:
                 title=m.title_en if language.startswith("en") and m.title_en else m.title_ko,
                 kind=m.kind,
                 schedule=schedule,
-                panel_url=reverse("timeline:milestone", args=[program.slug, m.key]),
+                panel_url=f"{head}{m.key}{tail}",
                 is_phase=m.kind == MilestoneKind.PHASE,
                 depth=depth if not filters.active else 0,
                 group=group,

@@ -1,15 +1,31 @@
 import datetime as dt
 
-from django.db.models import Count
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, F
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
-from . import charts
-from .models import Milestone, Program
+from . import charts, exports
+from .models import Claim, Milestone, Program, Source
 from .rows import build_timeline
+
+# The embeddable chart may be framed by any site; everything else keeps the site's policy.
+EMBED_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
+SOURCES_PER_PAGE = 150
+SOURCE_CLAIM_FIELDS = [
+    *("source_id", "field", "status", "lo", "hi", "precision", "expression", "stated_on", "reviewed"),
+    *("milestone__key", "milestone__title_ko", "milestone__title_en", "milestone__position"),
+]
+EMBED_CHROME_PX = 130  # the embed's title line above the chart, its legend note and link back below
 
 
 @require_GET
@@ -18,23 +34,50 @@ def program_list(request):
     return render(request, "timeline/program_list.html", {"programs": programs})
 
 
-@require_GET
-def program_detail(request, slug: str):
+def _timeline(request, slug: str):
     program = get_object_or_404(Program, slug=slug)
-    today = timezone.localdate()
-    timeline = build_timeline(program, request.GET, today=today)
+    return build_timeline(program, request.GET, today=timezone.localdate())
+
+
+def _chart_context(request, timeline) -> dict:
     figure = charts.gantt(
         timeline.rows,
-        today=today,
+        today=timeline.today,
         language=get_language() or "ko",
         show=timeline.filters.show,
         as_of=timeline.filters.as_of,
     )
-    context = {
-        "program": program,
+    query = exports.query_string(timeline.filters)
+    embed_url = request.build_absolute_uri(
+        timeline.program.get_absolute_url() + exports.query_string(timeline.filters, embed="1")
+    )
+    embed_height = figure["layout"]["height"] + EMBED_CHROME_PX
+    return {
+        "program": timeline.program,
         "timeline": timeline,
         "filters": timeline.filters,
         "figure": figure,
+        "query": query,
+        "page_url": request.build_absolute_uri(timeline.program.get_absolute_url() + query),
+        "embed_code": format_html(
+            '<iframe src="{}" title="{}" width="100%" height="{}" style="border:0" loading="lazy"></iframe>',
+            embed_url,
+            timeline.program.name,
+            embed_height,
+        ),
+        "png_name": f"{timeline.program.slug}-{exports.reference_day(timeline).isoformat()}",
+    }
+
+
+@require_GET
+def program_detail(request, slug: str):
+    if request.GET.get("embed") == "1":
+        return program_embed(request, slug)
+    timeline = _timeline(request, slug)
+    context = {
+        **_chart_context(request, timeline),
+        "stale": exports.stale_keys(timeline),
+        "stale_days": settings.TRACKER_STALE_SOURCE_DAYS,
         "status_choices": Milestone._meta.get_field("status").choices,
         "kind_choices": Milestone._meta.get_field("kind").choices,
         "show_choices": [("both", _("planned and actual")), ("planned", _("planned")), ("actual", _("actual"))],
@@ -43,6 +86,74 @@ def program_detail(request, slug: str):
     if request.htmx and not request.htmx.history_restore_request:
         template += "#timeline"
     return render(request, template, context)
+
+
+@xframe_options_exempt
+@csp_override(EMBED_CSP)
+def program_embed(request, slug: str):
+    """The chart and its legend alone, for an <iframe> on another site (`?embed=1`)."""
+    timeline = _timeline(request, slug)
+    return render(request, "timeline/program_embed.html", {**_chart_context(request, timeline), "embed": True})
+
+
+@require_GET
+def export_csv(request, slug: str):
+    timeline = _timeline(request, slug)
+    body = exports.write_csv(exports.csv_records(timeline, absolute=request.build_absolute_uri))
+    return _download(body, "text/csv; charset=utf-8", exports.file_name(timeline, "milestones", "csv"))
+
+
+@require_GET
+def export_json(request, slug: str):
+    timeline = _timeline(request, slug)
+    data = exports.as_json(timeline, exports.claims_for(timeline), absolute=request.build_absolute_uri)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'inline; filename="{exports.file_name(timeline, "milestones", "json")}"'
+    return response
+
+
+@require_GET
+def export_ics(request, slug: str):
+    timeline = _timeline(request, slug)
+    body = exports.as_ical(
+        timeline, language=get_language() or "ko", absolute=request.build_absolute_uri, now=timezone.now()
+    )
+    return _download(body, "text/calendar; charset=utf-8", exports.file_name(timeline, "calendar", "ics"))
+
+
+def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def program_sources(request, slug: str):
+    """Every source of the program, newest first, with the claims it backs: four queries a page."""
+    program = get_object_or_404(Program, slug=slug)
+    sources = (
+        Source.objects.filter(pk__in=Claim.objects.filter(milestone__program=program).values("source_id"))
+        .order_by(F("published_on").desc(nulls_last=True), "citation", "pk")
+        .defer("body")
+    )
+    page = Paginator(sources, SOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    claims: dict[int, list[Claim]] = {source.pk: [] for source in page}
+    for claim in (
+        Claim.objects.filter(milestone__program=program, source__in=list(claims))
+        .select_related("milestone")
+        .only(*SOURCE_CLAIM_FIELDS)
+        .order_by("milestone__position", "stated_on", "pk")
+    ):
+        claims[claim.source_id].append(claim)
+    # One reverse() for the page: milestone URLs differ only by their key (a slug).
+    head, _, tail = reverse("timeline:milestone", args=[program.slug, "milestone-key"]).rpartition("milestone-key")
+    context = {
+        "program": program,
+        "page": page,
+        "sources": [(source, claims[source.pk]) for source in page],
+        "milestone_url": (head, tail),
+    }
+    return render(request, "timeline/program_sources.html", context)
 
 
 @require_GET
@@ -67,6 +178,8 @@ def milestone_detail(request, slug: str, key: str):
         "conflicted": conflicted,
         "winners": winners,
         "as_of": as_of,
+        "stale": exports.is_stale(schedule, on=min(as_of, today) if as_of else today),
+        "stale_days": settings.TRACKER_STALE_SOURCE_DAYS,
         "trend_id": f"trend-data-{milestone.key}",
         "trend": charts.trend(schedule, language=get_language() or "ko", today=today, sources=sources),
     }

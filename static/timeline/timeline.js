@@ -32,9 +32,15 @@
       el.on("plotly_click", function (event) {
         const point = event.points && event.points[0];
         const url = point && point.customdata && point.customdata[0];
-        if (!url || !window.htmx) return;
-        const asOf = document.getElementById("id_as_of");
-        const query = asOf && asOf.value ? "?as_of=" + encodeURIComponent(asOf.value) : "";
+        if (!url) return;
+        const asOf = document.getElementById("id_as_of") || el.closest("[data-as-of]");
+        const day = asOf ? asOf.value || asOf.dataset.asOf : "";
+        const query = day ? "?as_of=" + encodeURIComponent(day) : "";
+        // The embedded chart has no panel: the milestone opens on the full site.
+        if (!document.getElementById("panel") || !window.htmx) {
+          window.open(url + query, "_blank", "noopener");
+          return;
+        }
         window.htmx.ajax("GET", url + query, { target: "#panel", swap: "innerHTML" });
       });
     }
@@ -68,11 +74,37 @@
     });
   }
 
+  // Controls that need JavaScript (copy, PNG) are hidden in the HTML and shown here.
+  function enhance() {
+    document.querySelectorAll("[data-copy][hidden], [data-download-png][hidden]").forEach(function (el) {
+      if (el.dataset.copy && !navigator.clipboard) return;
+      el.hidden = false;
+    });
+  }
+
+  // The language switch posts "next"; keep it on the URL htmx pushed, so the filters survive.
+  function syncLanguageNext() {
+    document.querySelectorAll("form.lang input[name=next]").forEach(function (input) {
+      input.value = window.location.pathname + window.location.search;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     drawAll();
     bindSlider();
+    enhance();
   });
-  document.addEventListener("htmx:afterSettle", drawAll);
+  document.addEventListener("htmx:afterSettle", function () {
+    drawAll();
+    enhance();
+  });
+  ["htmx:pushedIntoHistory", "htmx:replacedInHistory", "htmx:historyRestore"].forEach(function (name) {
+    document.addEventListener(name, syncLanguageNext);
+  });
+  window.addEventListener("popstate", syncLanguageNext);
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches && event.target.matches("form.lang")) syncLanguageNext();
+  });
   // Keep shared URLs short: drop empty filters and the default "show both".
   document.addEventListener("htmx:configRequest", function (event) {
     if (!event.detail.elt.closest("#filters")) return;
@@ -82,6 +114,25 @@
     }
   });
   document.addEventListener("click", function (event) {
+    const copy = event.target.closest("[data-copy]");
+    if (copy) {
+      const field = document.getElementById(copy.dataset.copy);
+      const status = copy.parentElement.querySelector(".copy-status");
+      field.select();
+      navigator.clipboard.writeText(field.value).then(
+        function () { if (status) status.textContent = copy.dataset.copiedLabel || "✓"; },
+        function () { if (status) status.textContent = ""; }
+      );
+      return;
+    }
+    const png = event.target.closest("[data-download-png]");
+    if (png) {
+      const chart = document.getElementById(png.dataset.downloadPng);
+      if (chart && window.Plotly) {
+        window.Plotly.downloadImage(chart, { format: "png", scale: 2, filename: chart.dataset.filename || "timeline" });
+      }
+      return;
+    }
     if (event.target.closest("[data-close-panel]")) {
       const panel = document.getElementById("panel");
       if (panel) panel.replaceChildren();

@@ -1,0 +1,436 @@
+"""The performance benchmark of issue 6: our figure against px.timeline and the raw floor, and the page.
+
+`run()` seeds one synthetic program per size (see `timeline.synthetic`) and measures,
+side by side in one process, each number the median of `repeat` runs:
+
+- the figure build, from the same timeline rows (built from the seeded schedules):
+  **ours** is `charts.gantt(rows)` + `json.dumps`; **px** is `plotly.express.timeline`
+  on a DataFrame of the same rows + `fig.to_json()` (the DataFrame is built outside
+  the timing, which favours px); the **floor** is `json.dumps` of the rows as plain
+  dicts (key, title, kind, status, the four dated picks, counts, panel URL);
+- the whole timeline page through Django's test client, its time and SQL queries,
+  without and with an as-of date;
+- at the largest size, the milestone panel and, when their URLs exist, the exports.
+
+By default it runs in a throwaway database that Django's test machinery creates and
+migrates (a SQLite file in a temporary directory, or a `tracker_bench_<pid>` database
+on PostgreSQL) and drops afterwards, so it never touches the site's data. Pages are
+rendered with DEBUG off and plain static storage (no collectstatic needed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import pairwise
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+
+from . import charts, synthetic
+from .charts import Row
+from .models import Milestone, MilestoneKind, Program
+from .rows import build_timeline
+
+DEFAULT_SIZES = (100, 1000, 10_000)
+AS_OF = dt.date(2024, 6, 30)
+EXPORTS = (("export_csv", "milestones.csv"), ("export_json", "milestones.json"), ("export_ics", "calendar.ics"))
+MIN_SAMPLE_SECONDS = 0.02
+
+# The targets of issue 6 that an in-process run can check (the load and browser numbers come from other scripts).
+FIGURE_TARGET_SIZE = 1000
+PX_OVER_OURS_MIN = 20.0
+OURS_OVER_FLOOR_MAX = 3.0
+MAX_QUERIES = 8
+PAGE_GROWTH_MAX = 12.0
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The median time of one call, in milliseconds, and the spread of the runs."""
+
+    median_ms: float
+    min_ms: float
+    max_ms: float
+    runs: int
+
+
+def _calls_per_sample(fn: Callable[[], object]) -> int:
+    """How many calls make one sample last at least MIN_SAMPLE_SECONDS (small figures take microseconds)."""
+    started = time.perf_counter()
+    fn()
+    once = time.perf_counter() - started
+    return max(1, min(1000, int(MIN_SAMPLE_SECONDS / max(once, 1e-7)) + 1))
+
+
+def measure_side_by_side(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, Sample]:
+    """Time each function `repeat` times, interleaved round by round, so drift hits them all alike."""
+    numbers = {name: _calls_per_sample(fn) for name, fn in fns.items()}
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            n = numbers[name]
+            started = time.perf_counter()
+            for _ in range(n):
+                fn()
+            times[name].append((time.perf_counter() - started) / n * 1000)
+    return {
+        name: Sample(statistics.median(ts), min(ts), max(ts), len(ts) * numbers[name]) for name, ts in times.items()
+    }
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def floor_dicts(rows: list[Row]) -> list[dict]:
+    """The rows as plain dicts: what the chart shows, with no drawing decisions."""
+    out = []
+    for row in rows:
+        s = row.schedule
+        picks = {}
+        for slot in ("planned_start", "planned_end", "actual_start", "actual_end"):
+            pick = getattr(s, slot)
+            picks[slot] = (
+                [pick.span.lo.isoformat(), pick.span.hi.isoformat(), str(pick.span.precision)] if pick else None
+            )
+        out.append(
+            {
+                "key": row.key,
+                "title": row.title,
+                "kind": row.kind,
+                "depth": row.depth,
+                "status": s.status,
+                **picks,
+                "slip_days": s.slip_days,
+                "conflicts": len(s.conflicts),
+                "sources": s.source_count,
+                "latest_source": row.latest_source,
+                "url": row.panel_url,
+            }
+        )
+    return out
+
+
+def px_frame(rows: list[Row], today: dt.date):
+    """A DataFrame of the rows for px.timeline: one bar per row, from its first to its last known day."""
+    import pandas as pd
+
+    records = []
+    for row in rows:
+        s = row.schedule
+        first, last = s.start or s.end, s.end or s.start
+        records.append(
+            {
+                "key": row.key,
+                "title": row.title,
+                "start": pd.Timestamp(first.span.lo if first else today),
+                "end": pd.Timestamp((last.span.hi if last else today) + dt.timedelta(days=1)),
+                "status": s.status,
+                "url": row.panel_url,
+            }
+        )
+    return pd.DataFrame.from_records(records)
+
+
+def px_figure_json(frame) -> str:
+    import plotly.express as px
+
+    fig = px.timeline(
+        frame, x_start="start", x_end="end", y="key", color="status", hover_name="title", custom_data=["url"]
+    )
+    fig.update_yaxes(autorange="reversed")
+    return fig.to_json()
+
+
+def bench_figure(rows: list[Row], *, today: dt.date, repeat: int) -> dict:
+    floor = floor_dicts(rows)
+    frame = px_frame(rows, today)
+
+    def ours() -> str:
+        return json.dumps(charts.gantt(rows, today=today, language="ko"))
+
+    samples = measure_side_by_side(
+        {"ours": ours, "px": lambda: px_figure_json(frame), "floor": lambda: json.dumps(floor)}, repeat
+    )
+    ours_ms, px_ms, floor_ms = (samples[k].median_ms for k in ("ours", "px", "floor"))
+    return {
+        "rows": len(rows),
+        "ours_ms": ours_ms,
+        "px_ms": px_ms,
+        "floor_ms": floor_ms,
+        "px_over_ours": px_ms / ours_ms,
+        "ours_over_floor": ours_ms / floor_ms,
+        "ours_bytes": len(ours().encode()),
+        "px_bytes": len(px_figure_json(frame).encode()),
+        "floor_bytes": len(json.dumps(floor).encode()),
+    }
+
+
+def measure_get(client: Client, url: str, repeat: int, **params) -> dict:
+    """GET a URL `repeat` times: the median time, and the queries and size of the last response."""
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as queries:
+            started = time.perf_counter()
+            response = client.get(url, params)
+            elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} {params or ''} answered {response.status_code}, not 200")
+        times.append(elapsed * 1000)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return {
+        "ms": statistics.median(times),
+        "min_ms": min(times),
+        "queries": len(queries),
+        "bytes": len(body),
+    }
+
+
+def bench_page(client: Client, program: Program, repeat: int) -> dict:
+    url = reverse("timeline:program", args=[program.slug])
+    client.get(url)  # warm: templates compiled, URL resolvers filled
+    return {
+        "url": url,
+        "plain": measure_get(client, url, repeat),
+        "as_of": measure_get(client, url, repeat, as_of=AS_OF.isoformat()),
+    }
+
+
+def bench_largest(client: Client, program: Program, repeat: int, progress: Progress) -> dict:
+    """The milestone panel (full page and htmx partial) and the exports, at the largest size."""
+    milestones = Milestone.objects.filter(program=program).exclude(kind=MilestoneKind.PHASE).order_by("pk")
+    milestone = milestones[milestones.count() // 2]
+    panel_url = reverse("timeline:milestone", args=[program.slug, milestone.key])
+    client.get(panel_url)
+    out: dict = {
+        "panel": measure_get(client, panel_url, repeat),
+        "panel_htmx": _measure_htmx(client, panel_url, repeat),
+        "exports": {},
+        "skipped": [],
+    }
+    for name, label in EXPORTS:
+        try:
+            url = reverse(f"timeline:{name}", args=[program.slug])
+        except NoReverseMatch:
+            out["skipped"].append(label)
+            progress(f"  skipped {label}: no URL named timeline:{name} yet")
+            continue
+        out["exports"][label] = measure_get(client, url, repeat)
+    return out
+
+
+def _measure_htmx(client: Client, url: str, repeat: int) -> dict:
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as queries:
+            started = time.perf_counter()
+            response = client.get(url, headers={"HX-Request": "true"})
+            times.append((time.perf_counter() - started) * 1000)
+    return {
+        "ms": statistics.median(times),
+        "min_ms": min(times),
+        "queries": len(queries),
+        "bytes": len(response.content),
+    }
+
+
+@contextmanager
+def throwaway_database() -> Iterator[str]:
+    """Point the default connection at a new, migrated database for the duration; drop it afterwards."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    directory = tempfile.mkdtemp(prefix="tracker-bench-")
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    saved = test_settings.get("NAME")
+    if connection.vendor == "sqlite":
+        test_settings["NAME"] = os.path.join(directory, "bench.sqlite3")
+    else:
+        test_settings["NAME"] = f"tracker_bench_{os.getpid()}"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield connection.settings_dict["NAME"]
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        test_settings["NAME"] = saved
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextmanager
+def _nothing() -> Iterator[str]:
+    yield str(connections[DEFAULT_DB_ALIAS].settings_dict["NAME"])
+
+
+def run(
+    *,
+    sizes: tuple[int, ...] = DEFAULT_SIZES,
+    repeat: int = 5,
+    claims_per: int = 3,
+    seed: int = 0,
+    throwaway: bool = True,
+    progress: Progress = lambda message: None,
+) -> dict:
+    """Seed, measure and return every number as one JSON-ready dict (see the module docstring)."""
+    sizes = tuple(sorted(set(sizes)))
+    database = throwaway_database() if throwaway else _nothing()
+    hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    result: dict = {
+        "environment": _environment(),
+        "sizes": list(sizes),
+        "repeat": repeat,
+        "claims_per": claims_per,
+        "seed": seed,
+        "as_of": AS_OF.isoformat(),
+        "seed_s": {},
+        "figure": {},
+        "page": {},
+    }
+    with database as name, override_settings(ALLOWED_HOSTS=hosts, DEBUG=False, STORAGES=storages):
+        result["database"] = f"{connections[DEFAULT_DB_ALIAS].vendor} {name}"
+        progress(f"database: {result['database']}")
+        client = Client()
+        today = timezone.localdate()
+        program = None
+        for size in sizes:
+            progress(f"seeding {size} milestones x {claims_per} claims")
+            started = time.perf_counter()
+            program = synthetic.seed_program(f"bench-{size}", milestones=size, claims_per=claims_per, seed=seed).program
+            result["seed_s"][size] = time.perf_counter() - started
+            with translation.override("ko"):
+                rows = build_timeline(program, {}, today=today).rows
+                progress(f"figure at {size}")
+                result["figure"][size] = bench_figure(rows, today=today, repeat=repeat)
+                progress(f"page at {size}")
+                result["page"][size] = bench_page(client, program, repeat)
+        if program is not None:
+            progress(f"panel and exports at {sizes[-1]}")
+            with translation.override("ko"):
+                result["largest"] = {"size": sizes[-1], **bench_largest(client, program, repeat, progress)}
+    _summarise(result)
+    return result
+
+
+def _environment() -> dict:
+    import django
+    import plotly
+
+    try:
+        import pandas
+
+        pandas_version = pandas.__version__
+    except ImportError:  # pragma: no cover - pandas is a dev dependency
+        pandas_version = None
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "plotly": plotly.__version__,
+        "pandas": pandas_version,
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+    }
+
+
+def _summarise(result: dict) -> None:
+    """The headline ratios and the targets, computed from the raw numbers."""
+    sizes = result["sizes"]
+    fig, page = result["figure"], result["page"]
+    result["px_over_ours"] = {size: fig[size]["px_over_ours"] for size in sizes}
+    result["ours_over_floor"] = {size: fig[size]["ours_over_floor"] for size in sizes}
+    result["queries_by_size"] = {size: page[size]["plain"]["queries"] for size in sizes}
+    result["as_of_queries_by_size"] = {size: page[size]["as_of"]["queries"] for size in sizes}
+    result["page_ms_by_size"] = {size: page[size]["plain"]["ms"] for size in sizes}
+    growth = {}
+    for small, large in pairwise(sizes):
+        growth[f"{small}->{large}"] = page[large]["plain"]["ms"] / page[small]["plain"]["ms"]
+    result["page_growth"] = growth
+
+    targets = []
+    if FIGURE_TARGET_SIZE in fig:
+        f = fig[FIGURE_TARGET_SIZE]
+        targets.append(_target(f"figure at {FIGURE_TARGET_SIZE}: px / ours", f["px_over_ours"], ">=", PX_OVER_OURS_MIN))
+        targets.append(
+            _target(f"figure at {FIGURE_TARGET_SIZE}: ours / floor", f["ours_over_floor"], "<=", OURS_OVER_FLOOR_MAX)
+        )
+    queries = [*result["queries_by_size"].values(), *result["as_of_queries_by_size"].values()]
+    constant = (
+        len(set(result["queries_by_size"].values())) == 1 and len(set(result["as_of_queries_by_size"].values())) == 1
+    )
+    targets.append({"name": "page queries constant in N", "value": constant, "limit": True, "ok": constant})
+    targets.append(_target("page queries (max)", max(queries), "<=", MAX_QUERIES))
+    if 1000 in page and 10_000 in page:
+        targets.append(_target("page time 1,000 -> 10,000", growth.get("1000->10000", 0.0), "<=", PAGE_GROWTH_MAX))
+    result["targets"] = targets
+    result["ok"] = all(t["ok"] for t in targets)
+
+
+def _target(name: str, value: float, op: str, limit: float) -> dict:
+    ok = value >= limit if op == ">=" else value <= limit
+    return {"name": name, "value": value, "op": op, "limit": limit, "ok": ok}
+
+
+def format_table(result: dict) -> str:
+    """The human-readable report: one table per section, then the targets."""
+    sizes = result["sizes"]
+    lines = [
+        f"Benchmark: {result['claims_per']} claims per milestone, median of {result['repeat']} runs, "
+        f"{result['database']}",
+        "Environment: " + ", ".join(f"{k} {v}" for k, v in result["environment"].items()),
+        "",
+        "Figure build (ms; ours = charts.gantt + json.dumps, px = px.timeline + to_json, floor = json.dumps of rows)",
+        f"{'milestones':>10} {'ours':>9} {'px':>9} {'floor':>9} {'px/ours':>8} {'ours/floor':>10} "
+        f"{'ours KB':>8} {'px KB':>8} {'floor KB':>8}",
+    ]
+    for size in sizes:
+        f = result["figure"][size]
+        lines.append(
+            f"{size:>10} {f['ours_ms']:>9.2f} {f['px_ms']:>9.2f} {f['floor_ms']:>9.2f} {f['px_over_ours']:>8.1f} "
+            f"{f['ours_over_floor']:>10.2f} {f['ours_bytes'] / 1024:>8.0f} {f['px_bytes'] / 1024:>8.0f} "
+            f"{f['floor_bytes'] / 1024:>8.0f}"
+        )
+    lines += [
+        "",
+        f"Timeline page through the test client (ms, SQL queries, KB of HTML; as-of {result['as_of']})",
+        f"{'milestones':>10} {'page ms':>9} {'queries':>8} {'KB':>8} {'as-of ms':>9} {'queries':>8} {'seed s':>7}",
+    ]
+    for size in sizes:
+        p = result["page"][size]
+        lines.append(
+            f"{size:>10} {p['plain']['ms']:>9.1f} {p['plain']['queries']:>8} {p['plain']['bytes'] / 1024:>8.0f} "
+            f"{p['as_of']['ms']:>9.1f} {p['as_of']['queries']:>8} {result['seed_s'][size]:>7.1f}"
+        )
+    if result["page_growth"]:
+        lines.append("Page time growth: " + ", ".join(f"{k}: {v:.1f}x" for k, v in result["page_growth"].items()))
+    largest = result.get("largest")
+    if largest:
+        lines += ["", f"At {largest['size']} milestones (ms, queries, KB)"]
+        rows = [("milestone panel (page)", largest["panel"]), ("milestone panel (htmx)", largest["panel_htmx"])]
+        rows += [(f"export {label}", numbers) for label, numbers in largest["exports"].items()]
+        for label, numbers in rows:
+            lines.append(f"  {label:<26} {numbers['ms']:>9.1f} {numbers['queries']:>4} {numbers['bytes'] / 1024:>8.0f}")
+        for label in largest["skipped"]:
+            lines.append(f"  export {label:<19} skipped: its URL does not exist yet")
+    lines += ["", "Targets"]
+    for t in result["targets"]:
+        value = t["value"]
+        shown = f"{value:.2f}" if isinstance(value, float) else str(value)
+        limit = f" (target {t['op']} {t['limit']})" if "op" in t else ""
+        lines.append(f"  [{'ok' if t['ok'] else 'MISS'}] {t['name']}: {shown}{limit}")
+    return "\n".join(lines)

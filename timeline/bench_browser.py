@@ -1,0 +1,280 @@
+"""The browser half of issue 6's benchmark: time to a drawn chart, and bytes on a first and a repeat visit.
+
+`served_site()` brings up the site as production runs it, in a temporary directory:
+a migrated SQLite database with one synthetic program per size (slugs `s<size>-1`),
+collectstatic (hashed, compressed files with far-future cache headers from WhiteNoise),
+and gunicorn with 2 workers, DJANGO_DEBUG=0, on a free port of 127.0.0.1, with
+`timeline.bench_settings`. It stops gunicorn and removes the directory afterwards.
+
+`measure()` drives headless Chromium (Playwright, Debian's /usr/bin/chromium):
+
+- **first visit**: a new browser context (empty cache); the bytes are the sum of CDP
+  `Network.loadingFinished.encodedDataLength` over every request of the page (what came
+  over the wire: headers and compressed bodies);
+- **chart drawn**: `performance.now()` (milliseconds since navigation start) when the
+  page's script dispatches `chart:drawn` on `#gantt`, after `Plotly.react` resolves;
+- **repeat visit**: the same context navigates to the page again; static files come from
+  the browser's cache, so mostly the HTML travels.
+
+Each number is the median of `repeat` visits, each with its own new context.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DEFAULT_SIZES = (100, 1000)
+FIRST_VISIT_MAX_BYTES = 1_600_000
+REPEAT_VISIT_MAX_BYTES = 100_000
+DRAWN_MAX_MS = 1500.0
+DRAWN_TARGET_SIZE = 1000
+
+# Recorded in the page before any of its scripts run.
+INIT_SCRIPT = """
+document.addEventListener("chart:drawn", function () {
+  if (window.__chartDrawnAt === undefined) window.__chartDrawnAt = performance.now();
+}, true);
+"""
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Site:
+    base_url: str
+    pages: dict[int, str]
+    work_dir: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def site_environment(work: Path) -> dict[str, str]:
+    """The environment of a production-like run in `work`: DEBUG off, plain HTTP on 127.0.0.1."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "timeline.bench_settings",
+        "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
+        "TRACKER_VAR_DIR": str(work),
+        "DJANGO_STATIC_ROOT": str(work / "static"),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+    }
+
+
+@contextmanager
+def served_site(
+    sizes: tuple[int, ...], *, claims_per: int = 3, seed: int = 0, progress: Progress = lambda m: None
+) -> Iterator[Site]:
+    """Seed, collect static files and serve the site with gunicorn until the block ends (see the module docstring)."""
+    work = Path(tempfile.mkdtemp(prefix="tracker-browser-bench-"))
+    env = site_environment(work)
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    process: subprocess.Popen | None = None
+    try:
+        progress(f"preparing {work}")
+        subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True)
+        for size in sizes:
+            seed_args = [f"--milestones={size}", f"--claims-per={claims_per}", f"--seed={seed}", f"--prefix=s{size}"]
+            subprocess.run(
+                [*manage, "seed_synthetic", *seed_args],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        subprocess.run([*manage, "collectstatic", "--no-input", "-v", "0"], env=env, check=True)
+        port = _free_port()
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        log = open(work / "gunicorn.log", "wb")  # noqa: SIM115 - closed with the process below
+        process = subprocess.Popen(
+            [str(gunicorn), "tracker.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_up(f"{base}/bench/bare/", process, work / "gunicorn.log")
+        progress(f"gunicorn on {base}")
+        yield Site(base, {size: f"/programs/s{size}-1/" for size in sizes}, work)
+    finally:
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer {url} within {timeout:.0f} s")
+
+
+class _Transfer:
+    """Bytes received per request of one page, from the DevTools protocol."""
+
+    def __init__(self, cdp) -> None:
+        self.urls: dict[str, str] = {}
+        self.bytes: dict[str, int] = {}
+        self.cached: set[str] = set()
+        cdp.on("Network.requestWillBeSent", lambda e: self.urls.__setitem__(e["requestId"], e["request"]["url"]))
+        cdp.on("Network.requestServedFromCache", lambda e: self.cached.add(e["requestId"]))
+        cdp.on("Network.loadingFinished", lambda e: self.bytes.__setitem__(e["requestId"], e["encodedDataLength"]))
+        cdp.send("Network.enable")
+
+    @property
+    def total(self) -> int:
+        return int(sum(self.bytes.values()))
+
+    def by_resource(self, base: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for request_id, size in self.bytes.items():
+            url = self.urls.get(request_id, "?")
+            if url.startswith("data:"):
+                continue
+            path = url.removeprefix(base).split("?")[0]
+            out[path] = out.get(path, 0) + int(size)
+        return out
+
+
+def _visit(page, url: str, base: str) -> dict:
+    cdp = page.context.new_cdp_session(page)
+    transfer = _Transfer(cdp)
+    page.goto(url, wait_until="load")
+    page.wait_for_selector('#gantt[data-drawn="true"]', timeout=60_000)
+    drawn = page.evaluate("window.__chartDrawnAt")
+    page.wait_for_load_state("networkidle")
+    result = {
+        "drawn_ms": drawn,
+        "bytes": transfer.total,
+        "requests": len(transfer.bytes),
+        "from_cache": len(transfer.cached),
+        "by_resource": transfer.by_resource(base),
+    }
+    cdp.detach()
+    return result
+
+
+def measure(site: Site, *, repeat: int = 3, progress: Progress = lambda m: None) -> dict:
+    """First and repeat visits of each page in fresh contexts of headless Chromium; medians of `repeat`."""
+    from playwright.sync_api import sync_playwright
+
+    results: dict = {"sizes": sorted(site.pages), "repeat": repeat, "pages": {}}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for size, path in sorted(site.pages.items()):
+                progress(f"browser at {size} milestones")
+                url = site.base_url + path
+                firsts, repeats = [], []
+                for _ in range(repeat):
+                    context = browser.new_context(viewport={"width": 1280, "height": 900})
+                    context.add_init_script(INIT_SCRIPT)
+                    first_page = context.new_page()
+                    firsts.append(_visit(first_page, url, site.base_url))
+                    first_page.close()
+                    repeats.append(_visit(context.new_page(), url, site.base_url))
+                    context.close()
+                results["pages"][size] = {
+                    "first": _medians(firsts),
+                    "repeat": _medians(repeats),
+                }
+        finally:
+            browser.close()
+    _summarise(results)
+    return results
+
+
+def _medians(visits: list[dict]) -> dict:
+    return {
+        "drawn_ms": statistics.median(v["drawn_ms"] for v in visits),
+        "bytes": int(statistics.median(v["bytes"] for v in visits)),
+        "requests": visits[-1]["requests"],
+        "from_cache": visits[-1]["from_cache"],
+        "by_resource": visits[-1]["by_resource"],
+    }
+
+
+def _summarise(results: dict) -> None:
+    targets = []
+    for size, numbers in results["pages"].items():
+        first, again = numbers["first"]["bytes"], numbers["repeat"]["bytes"]
+        targets.append(_target(f"first visit bytes at {size}", first, "<=", FIRST_VISIT_MAX_BYTES))
+        targets.append(_target(f"repeat visit bytes at {size}", again, "<=", REPEAT_VISIT_MAX_BYTES))
+    if DRAWN_TARGET_SIZE in results["pages"]:
+        drawn = results["pages"][DRAWN_TARGET_SIZE]["first"]["drawn_ms"]
+        targets.append(_target(f"chart drawn at {DRAWN_TARGET_SIZE}, cold cache (ms)", drawn, "<=", DRAWN_MAX_MS))
+    results["targets"] = targets
+    results["ok"] = all(t["ok"] for t in targets)
+
+
+def _target(name: str, value: float, op: str, limit: float) -> dict:
+    return {"name": name, "value": value, "op": op, "limit": limit, "ok": value <= limit}
+
+
+def format_table(results: dict) -> str:
+    lines = [
+        f"Browser: headless Chromium, gunicorn 2 workers, DEBUG=0; median of {results['repeat']} visits",
+        f"{'milestones':>10} {'drawn cold ms':>14} {'drawn warm ms':>14} {'first KB':>9} {'repeat KB':>10} "
+        f"{'requests':>9} {'cached':>7}",
+    ]
+    for size, numbers in results["pages"].items():
+        first, again = numbers["first"], numbers["repeat"]
+        lines.append(
+            f"{size:>10} {first['drawn_ms']:>14.0f} {again['drawn_ms']:>14.0f} {first['bytes'] / 1000:>9.0f} "
+            f"{again['bytes'] / 1000:>10.0f} {first['requests']:>9} {again['from_cache']:>7}"
+        )
+    for size, numbers in results["pages"].items():
+        parts = ", ".join(
+            f"{url} {n / 1000:.0f} KB"
+            for url, n in sorted(numbers["first"]["by_resource"].items(), key=lambda x: -x[1])
+        )
+        lines.append(f"  first visit at {size}: {parts}")
+    lines += ["", "Targets"]
+    for t in results["targets"]:
+        value = f"{t['value']:.0f}"
+        lines.append(f"  [{'ok' if t['ok'] else 'MISS'}] {t['name']}: {value} (target {t['op']} {t['limit']:.0f})")
+    return "\n".join(lines)

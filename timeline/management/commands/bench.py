@@ -1,0 +1,42 @@
+"""Benchmark the figure build and the timeline page (issue 6); see timeline/bench.py."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from timeline import bench
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part.replace("_", "")) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise CommandError(f"--sizes takes comma-separated whole numbers, e.g. 100,1000,10000 (not {text!r}).") from exc
+    if not sizes or min(sizes) < 1:
+        raise CommandError("--sizes needs at least one size of 1 milestone or more.")
+    return sizes
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed synthetic programs into a throwaway database and measure our figure against px.timeline and the "
+        "raw floor, and the timeline page (time and SQL queries). Never touches the site's database."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", default="100,1000,10000", help="Milestone counts (default 100,1000,10000).")
+        parser.add_argument("--repeat", type=int, default=5, help="Runs per number; the median is kept (default 5).")
+        parser.add_argument("--claims-per", type=int, default=3, help="Claims per milestone (default 3).")
+        parser.add_argument("--seed", type=int, default=0, help="Random seed of the synthetic data (default 0).")
+        parser.add_argument("--json", action="store_true", help="Print one JSON object instead of the table.")
+
+    def handle(self, *args, sizes: str, repeat: int, claims_per: int, seed: int, json: bool = False, **options):
+        if repeat < 1:
+            raise CommandError("--repeat must be at least 1.")
+        progress = (lambda message: self.stderr.write(message)) if options["verbosity"] >= 1 else (lambda m: None)
+        result = bench.run(sizes=_sizes(sizes), repeat=repeat, claims_per=claims_per, seed=seed, progress=progress)
+        self.stdout.write(_json_dumps(result) if json else bench.format_table(result))
+
+
+def _json_dumps(result: dict) -> str:
+    return json.dumps(result, indent=2, default=str)
