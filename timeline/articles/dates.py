@@ -1,7 +1,7 @@
 """Resolve the date expressions of Korean (and English) news articles against the publication date.
 
 Plain Python: no Django, no ORM. Every result is a `timeline.dates.DateSpan`, a closed interval of whole
-days with a precision. The conventions follow /work/shared/data/README.md.
+days with a precision. The conventions follow the team's date-case notes (shared/data/README.md).
 
 Public API
 ----------
