@@ -14,6 +14,7 @@ from icalendar import Calendar
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
+from tests.pages import figure_keys
 from timeline.models import Claim, Milestone, Source
 
 pytestmark = pytest.mark.django_db
@@ -126,12 +127,6 @@ def read_csv(response) -> list[dict]:
 
 def by_key(rows, key: str = "key") -> dict:
     return {row[key]: row for row in rows}
-
-
-def figure_keys(response) -> list[str]:
-    content = response.content.decode()
-    start = content.index(">", content.index('id="gantt-data"')) + 1
-    return json.loads(content[start : content.index("</script>", start)])["layout"]["yaxis"]["tickvals"]
 
 
 def events(response) -> dict:

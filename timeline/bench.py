@@ -4,10 +4,11 @@
 side by side in one process, each number the median of `repeat` runs:
 
 - the figure build, from the same timeline rows (built from the seeded schedules):
-  **ours** is `charts.gantt(rows)` + `json.dumps`; **px** is `plotly.express.timeline`
+  **ours** is `charts.gantt(rows)` + `charts.to_json`; **px** is `plotly.express.timeline`
   on a DataFrame of the same rows + `fig.to_json()` (the DataFrame is built outside
-  the timing, which favours px); the **floor** is `json.dumps` of the rows as plain
-  dicts (key, title, kind, status, the four dated picks, counts, panel URL);
+  the timing, which favours px); the **floor** is `charts.to_json` (the page's own
+  serialiser: compact, UTF-8) of the rows as plain dicts (key, title, kind, status,
+  the four dated picks, counts, panel URL);
 - the whole timeline page through Django's test client, its time and SQL queries,
   without and with an as-of date;
 - at the largest size, the milestone panel and, when their URLs exist, the exports.
@@ -21,7 +22,6 @@ rendered with DEBUG off and plain static storage (no collectstatic needed).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import platform
 import shutil
@@ -163,10 +163,10 @@ def bench_figure(rows: list[Row], *, today: dt.date, repeat: int) -> dict:
     frame = px_frame(rows, today)
 
     def ours() -> str:
-        return json.dumps(charts.gantt(rows, today=today, language="ko"))
+        return charts.to_json(charts.gantt(rows, today=today, language="ko"))
 
     samples = measure_side_by_side(
-        {"ours": ours, "px": lambda: px_figure_json(frame), "floor": lambda: json.dumps(floor)}, repeat
+        {"ours": ours, "px": lambda: px_figure_json(frame), "floor": lambda: charts.to_json(floor)}, repeat
     )
     ours_ms, px_ms, floor_ms = (samples[k].median_ms for k in ("ours", "px", "floor"))
     return {
@@ -178,7 +178,7 @@ def bench_figure(rows: list[Row], *, today: dt.date, repeat: int) -> dict:
         "ours_over_floor": ours_ms / floor_ms,
         "ours_bytes": len(ours().encode()),
         "px_bytes": len(px_figure_json(frame).encode()),
-        "floor_bytes": len(json.dumps(floor).encode()),
+        "floor_bytes": len(charts.to_json(floor).encode()),
     }
 
 
@@ -394,7 +394,7 @@ def format_table(result: dict) -> str:
         f"{result['database']}",
         "Environment: " + ", ".join(f"{k} {v}" for k, v in result["environment"].items()),
         "",
-        "Figure build (ms; ours = charts.gantt + json.dumps, px = px.timeline + to_json, floor = json.dumps of rows)",
+        "Figure build (ms; ours = charts.gantt + to_json, px = px.timeline + to_json, floor = to_json of rows)",
         f"{'milestones':>10} {'ours':>9} {'px':>9} {'floor':>9} {'px/ours':>8} {'ours/floor':>10} "
         f"{'ours KB':>8} {'px KB':>8} {'floor KB':>8}",
     ]

@@ -18,12 +18,13 @@ How a row is drawn
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html import escape
+from html import escape, unescape
 
 from .dates import DateSpan
-from .schedule import Pick, Schedule
+from .schedule import Schedule
 
 DAY_MS = 86_400_000
 FONT = "'Noto Sans KR', 'Nanum Gothic', NanumGothic, 'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif"
@@ -136,7 +137,14 @@ class Row:
     depth: int = 0
     group: str = ""
     latest_source: str = ""
+    # `drawing(schedule)`, when the caller has it cached (the milestone's cached schedule does).
+    drawing: dict | None = None
     extra: dict = field(default_factory=dict)
+
+
+def to_json(figure: dict) -> str:
+    """A figure as the page sends it: compact, UTF-8 (Hangul as is, not six-byte escapes)."""
+    return json.dumps(figure, ensure_ascii=False, separators=(",", ":"))
 
 
 def _labels(language: str) -> dict:
@@ -156,111 +164,157 @@ def _short(title: str, limit: int) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
-def hover_text(row: Row, language: str) -> str:
-    t = _labels(language)
-    s = row.schedule
-    lines = [f"<b>{escape(row.title)}</b>"]
-    if not s.is_dated:
-        lines.append(t["no_claim"])
-    for label, plan, actual in ((t["start"], s.planned_start, s.actual_start), (t["end"], s.planned_end, s.actual_end)):
-        if row.kind == "event" and label == t["start"]:
-            continue
-        name = t["date"] if row.kind == "event" else label
-        if plan:
-            lines.append(f"{name} · {t['planned']}: {_span_text(plan.span, language)}")
-        if actual:
-            lines.append(f"{name} · {t['actual']}: {_span_text(actual.span, language)}")
-    lines.append(f"{t['status']}: {t['statuses'].get(s.status, s.status)}")
-    if s.slip_days:
-        lines.append(f"{t['slip']}: {s.slip_days:+d} {t['days']}")
-    if s.conflicts:
-        lines.append(f"⚠ {t['conflict']}: {len(s.conflicts)}")
-    source_line = f"{t['sources']}: {s.source_count}"
-    if row.latest_source:
-        source_line += f" · {t['latest']}: {escape(row.latest_source)}"
-    lines.append(source_line)
-    return "<br>".join(lines)
+# Segment codes of a drawing: what each [code, x, length] is drawn as.
+PLAN, PLAN_EDGE, ACTUAL, ACTUAL_EDGE, PLANNED_EVENT_EDGE, ACTUAL_EVENT_EDGE = range(6)
+PLANNED_EVENT, ACTUAL_EVENT, PLANNED_CONFLICT, ACTUAL_CONFLICT, ACTUAL_TO_TODAY = range(6, 11)
+PLANNED_CODES = frozenset({PLAN, PLAN_EDGE, PLANNED_EVENT_EDGE, PLANNED_EVENT, PLANNED_CONFLICT})
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+HOVER_SLOTS = ("planned_start", "actual_start", "planned_end", "actual_end")
 
 
-class _Bars:
-    """Accumulates one horizontal bar trace, point by point."""
-
-    def __init__(self, name: str, **style):
-        self.name, self.style = name, style
-        self.y, self.base, self.x, self.color, self.line, self.width, self.custom = [], [], [], [], [], [], []
-
-    def add(self, key: str, lo: dt.date, hi: dt.date, *, color: str, line: str, width: float, custom: list):
-        self.y.append(key)
-        self.base.append(_iso(lo))
-        self.x.append(((hi - lo).days + 1) * DAY_MS)
-        self.color.append(color)
-        self.line.append(line)
-        self.width.append(width)
-        self.custom.append(custom)
-
-    def trace(self) -> dict | None:
-        if not self.y:
-            return None
-        marker = {"color": self.color, "line": {"color": self.line, "width": 1.5}, **self.style.pop("marker", {})}
-        return {
-            "type": "bar",
-            "orientation": "h",
-            "name": self.name,
-            "y": self.y,
-            "base": self.base,
-            "x": self.x,
-            "width": self.width,
-            "marker": marker,
-            "customdata": self.custom,
-            "hovertemplate": "%{customdata[1]}<extra></extra>",
-            **self.style,
-        }
+def _ms(d: dt.date) -> int:
+    """A day as Plotly reads a number on a date axis: milliseconds since 1970-01-01 (UTC)."""
+    return (d.toordinal() - EPOCH_ORDINAL) * DAY_MS
 
 
-class _Markers:
-    def __init__(self, name: str, symbol: str, size: int = 11, **style):
-        self.name, self.symbol, self.size, self.style = name, symbol, size, style
-        self.y, self.x, self.color, self.custom = [], [], [], []
-
-    def add(self, key: str, when: dt.date, *, color: str, custom: list):
-        self.y.append(key)
-        self.x.append(_iso(when))
-        self.color.append(color)
-        self.custom.append(custom)
-
-    def trace(self) -> dict | None:
-        if not self.y:
-            return None
-        return {
-            "type": "scatter",
-            "mode": "markers",
-            "name": self.name,
-            "y": self.y,
-            "x": self.x,
-            "marker": {
-                "symbol": self.symbol,
-                "size": self.size,
-                "color": self.color,
-                "line": {"color": self.color, "width": 2},
-            },
-            "customdata": self.custom,
-            "hovertemplate": "%{customdata[1]}<extra></extra>",
-            **self.style,
-        }
+def _segment(code: int, lo: dt.date, hi: dt.date) -> list[int]:
+    return [code, _ms(lo), ((hi - lo).days + 1) * DAY_MS]
 
 
-def _core_and_edges(start: Pick | None, end: Pick | None) -> tuple[tuple[dt.date, dt.date] | None, list[DateSpan]]:
-    """The certain middle of a period, and the uncertain bands at its ends."""
-    if start is None and end is None:
-        return None, []
-    first = (start or end).span
-    last = (end or start).span
+def _core_and_edges(first: DateSpan, last: DateSpan) -> tuple[tuple[dt.date, dt.date] | None, list[DateSpan]]:
+    """The certain middle of a period from `first` to `last`, and the uncertain bands at its ends."""
     one_day = dt.timedelta(days=1)
     core_lo = first.hi + one_day if first.days > 1 else first.lo
     core_hi = last.lo - one_day if last.days > 1 else last.hi
     if core_lo > core_hi:
         return None, [DateSpan.range(min(first.lo, last.lo), max(first.hi, last.hi))]
     return (core_lo, core_hi), sorted({s for s in (first, last) if s.days > 1})
+
+
+def drawing(schedule: Schedule) -> dict:
+    """What a schedule looks like on the Gantt, whatever the day, filter or language.
+
+    `segments` are `[code, start ms, length ms]` (markers: length 0); `dates` holds the
+    hover lines for the dates, per language. Milestones cache this with their schedule
+    (it changes only when their claims do), so the page only assembles it; the status,
+    and with it the colour, is the one thing that ages and is applied per request.
+    """
+    s = schedule
+    segments: list[list[int]] = []
+    if s.kind == "event":
+        if s.planned_end and not s.actual_end:
+            span = s.planned_end.span
+            if span.days > 1:
+                segments.append(_segment(PLANNED_EVENT_EDGE, span.lo, span.hi))
+            segments.append([PLANNED_EVENT, _ms(span.mid), 0])
+        if s.actual_end:
+            span = s.actual_end.span
+            if span.days > 1:
+                segments.append(_segment(ACTUAL_EVENT_EDGE, span.lo, span.hi))
+            segments.append([ACTUAL_EVENT, _ms(span.mid), 0])
+    else:
+        if s.planned_start or s.planned_end:
+            first, last = s.planned_start or s.planned_end, s.planned_end or s.planned_start
+            core, edges = _core_and_edges(first.span, last.span)
+            if core:
+                segments.append(_segment(PLAN, *core))
+            segments.extend(_segment(PLAN_EDGE, edge.lo, edge.hi) for edge in edges)
+        if s.actual_end:
+            core, edges = _core_and_edges((s.actual_start or s.actual_end).span, s.actual_end.span)
+            if core:
+                segments.append(_segment(ACTUAL, *core))
+            segments.extend(_segment(ACTUAL_EDGE, edge.lo, edge.hi) for edge in edges)
+        elif s.actual_start:
+            span = s.actual_start.span
+            segments.append(_segment(ACTUAL_EDGE if span.days > 1 else ACTUAL, span.lo, span.hi))
+            # Under way: the bar runs on from the start to the day the page is drawn (see `gantt`).
+            segments.append([ACTUAL_TO_TODAY, _ms(span.hi + dt.timedelta(days=1)), -1])
+    marked: set[str] = set()
+    for conflict in s.conflicts:
+        if conflict.slot not in marked:
+            marked.add(conflict.slot)
+            code = PLANNED_CONFLICT if conflict.slot.startswith("planned") else ACTUAL_CONFLICT
+            segments.append([code, _ms(max(span.hi for span in conflict.spans)), 0])
+    return {"segments": segments, "dates": {language: _date_lines(s, language) for language in ("ko", "en")}}
+
+
+def _date_lines(s: Schedule, language: str) -> str:
+    t = _labels(language)
+    lines = []
+    for slot in ("planned_end", "actual_end") if s.kind == "event" else HOVER_SLOTS:
+        pick = getattr(s, slot)
+        if pick is not None:
+            planned_or_actual, start_or_end = slot.split("_")
+            name = t["date"] if s.kind == "event" else t[start_or_end]
+            lines.append(f"{name} · {t[planned_or_actual]}: {_span_text(pick.span, language)}")
+    return "<br>".join(lines) if lines else t["no_claim"]
+
+
+class _Hover:
+    """Writes hover labels in one language; the fixed words are looked up once, not per row."""
+
+    def __init__(self, language: str):
+        t = _labels(language)
+        self.language = "en" if language.startswith("en") else "ko"
+        self.status = {key: f"{t['status']}: {label}" for key, label in t["statuses"].items()}
+        self.status_prefix = f"{t['status']}: "
+        self.slip = f"{t['slip']}: "
+        self.days = f" {t['days']}"
+        self.conflict = f"⚠ {t['conflict']}: "
+        self.sources = f"{t['sources']}: "
+        self.latest = f" · {t['latest']}: "
+
+    def text(self, row: Row, title_html: str, dates: str) -> str:
+        s = row.schedule
+        status = self.status.get(s.status) or self.status_prefix + s.status
+        text = f"<b>{title_html}</b><br>{dates}<br>{status}"
+        if s.slip_days:
+            text += f"<br>{self.slip}{s.slip_days:+d}{self.days}"
+        if s.conflicts:
+            text += f"<br>{self.conflict}{len(s.conflicts)}"
+        text += f"<br>{self.sources}{s.source_count}"
+        if row.latest_source:
+            text += self.latest + escape(row.latest_source)
+        return text
+
+
+def hover_text(row: Row, language: str) -> str:
+    """The hover label of one row: dates with their precision, status, slip, conflicts, sources."""
+    hover = _Hover(language)
+    return hover.text(row, escape(row.title), (row.drawing or drawing(row.schedule))["dates"][hover.language])
+
+
+def _bars(name: str, width: float, *, hatched: bool = False, **style) -> dict:
+    marker = {"color": [], "line": {"color": [], "width": 1.5}}
+    if hatched:
+        marker["pattern"] = {"shape": "/", "fgopacity": 0.55, "size": 6}
+        style.setdefault("opacity", 0.55)
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "name": name,
+        "y": [],
+        "base": [],
+        "x": [],
+        "width": width,
+        "marker": marker,
+        "hovertemplate": "%{text}<extra></extra>",
+        "textposition": "none",  # `text` carries the hover label only
+        **style,
+    }
+
+
+def _markers(name: str, symbol: str, size: int, color: str | None = None) -> dict:
+    paint = color or []
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "y": [],
+        "x": [],
+        "marker": {"symbol": symbol, "size": size, "color": paint, "line": {"color": paint, "width": 2}},
+        "hovertemplate": "%{text}<extra></extra>",
+    }
 
 
 def gantt(
@@ -272,85 +326,131 @@ def gantt(
     as_of: dt.date | None = None,
     narrow: bool = False,
 ) -> dict:
-    """The program's Gantt chart as a Plotly figure dict."""
+    """The program's Gantt chart as a Plotly figure dict.
+
+    Rows sit on a numeric y axis (row i at y = i, labelled by `ticktext`), dates are
+    milliseconds since 1970. What every point of a row shares (hover label, panel URL,
+    key) is sent once per row in `layout.meta`; `timeline.js` copies the hover label
+    onto the points.
+    """
     t = _labels(language)
-    plan = _Bars(t["planned"], marker={"pattern": {"shape": ""}})
-    actual = _Bars(t["actual"])
-    uncertain = _Bars(t["uncertain"], marker={"pattern": {"shape": "/", "fgopacity": 0.55, "size": 6}}, opacity=0.55)
-    planned_events = _Markers(t["planned_event"], "diamond-open", 12)
-    actual_events = _Markers(t["actual_event"], "diamond", 12)
-    conflicts = _Markers(t["conflict"], "x-thin-open", 14)
-    undated = _Markers(t["undated"], "line-ew-open", 14)
+    hover = _Hover(language)
+    lang = hover.language
+    uncertain = {"legendgroup": "uncertain"}
+    plan = _bars(t["planned"], 0.72)
+    plan_edges = _bars(t["uncertain"], 0.72, hatched=True, **uncertain)
+    actual = _bars(t["actual"], 0.36)
+    actual_edges = _bars(t["uncertain"], 0.36, hatched=True, showlegend=False, **uncertain)
+    event_edges = _bars(t["uncertain"], 0.55, hatched=True, showlegend=False, **uncertain)
+    planned_events = _markers(t["planned_event"], "diamond-open", 12)
+    actual_events = _markers(t["actual_event"], "diamond", 12)
+    conflicts = _markers(t["conflict"], "x-thin-open", 14, CONFLICT_COLOR)
+    undated = _markers(t["undated"], "line-ew-open", 14, "#9ca3af")
 
-    span_lo: list[dt.date] = []
-    span_hi: list[dt.date] = []
-    for row in rows:
-        s = row.schedule
-        custom = [row.panel_url, hover_text(row, language), row.key]
-        color = STATUS_COLORS.get(s.status, STATUS_COLORS["planned"])
-        for pick in (s.planned_start, s.planned_end, s.actual_start, s.actual_end):
-            if pick:
-                span_lo.append(pick.span.lo)
-                span_hi.append(pick.span.hi)
-        if not s.is_dated:
-            undated.add(row.key, today, color="#9ca3af", custom=custom)
-            continue
-        fill = PHASE_FILL if row.is_phase else PLAN_FILL
-        if row.kind == "event":
-            if show in ("both", "planned") and s.planned_end and not s.actual_end:
-                span = s.planned_end.span
-                if span.days > 1:
-                    uncertain.add(row.key, span.lo, span.hi, color=fill, line=color, width=0.55, custom=custom)
-                planned_events.add(row.key, span.mid, color=color, custom=custom)
-            if show in ("both", "actual") and s.actual_end:
-                span = s.actual_end.span
-                if span.days > 1:
-                    uncertain.add(row.key, span.lo, span.hi, color=color, line=color, width=0.55, custom=custom)
-                actual_events.add(row.key, span.mid, color=color, custom=custom)
-        else:
-            if show in ("both", "planned"):
-                core, edges = _core_and_edges(s.planned_start, s.planned_end)
-                if core:
-                    plan.add(row.key, *core, color=fill, line=color, width=0.72, custom=custom)
-                for edge in edges:
-                    uncertain.add(row.key, edge.lo, edge.hi, color=fill, line=color, width=0.72, custom=custom)
-            if show in ("both", "actual") and (s.actual_start or s.actual_end):
-                end = s.actual_end
-                if end is None and s.status == "in_progress" and s.actual_start.span.hi <= today:
-                    end = Pick(DateSpan.day(today), None, None, None)
-                core, edges = _core_and_edges(s.actual_start, end)
-                if core:
-                    actual.add(row.key, *core, color=color, line=color, width=0.36, custom=custom)
-                for edge in edges:
-                    uncertain.add(row.key, edge.lo, edge.hi, color=color, line=color, width=0.36, custom=custom)
-        marked: set[str] = set()
-        for conflict in s.conflicts:
-            if conflict.slot in marked or (show != "both" and not conflict.slot.startswith(show)):
-                continue
-            marked.add(conflict.slot)
-            when = max(conflict.spans, key=lambda sp: sp.hi).hi
-            conflicts.add(row.key, when, color=CONFLICT_COLOR, custom=custom)
-
-    traces = [
-        tr
-        for tr in (
-            plan.trace(),
-            uncertain.trace(),
-            actual.trace(),
-            planned_events.trace(),
-            actual_events.trace(),
-            conflicts.trace(),
-            undated.trace(),
+    # Per segment code: (y, base, x, fill, line) for bars, (y, x, colour) for markers; fill
+    # True means "the row's plan fill", False "the status colour"; None draws nothing.
+    def bar_lists(trace: dict, plan_fill: bool) -> tuple:
+        m = trace["marker"]
+        return (
+            trace["y"].append,
+            trace["base"].append,
+            trace["x"].append,
+            m["color"].append,
+            m["line"]["color"].append,
+            plan_fill,
         )
-        if tr
+
+    def marker_lists(trace: dict) -> tuple:
+        color = trace["marker"]["color"]
+        return (trace["y"].append, trace["x"].append, color.append if isinstance(color, list) else None)
+
+    targets: list[tuple | None] = [
+        bar_lists(plan, True),
+        bar_lists(plan_edges, True),
+        bar_lists(actual, False),
+        bar_lists(actual_edges, False),
+        bar_lists(event_edges, True),
+        bar_lists(event_edges, False),
+        marker_lists(planned_events),
+        marker_lists(actual_events),
+        marker_lists(conflicts),
+        marker_lists(conflicts),
+        bar_lists(actual, False),
     ]
-    keys = [row.key for row in rows]
+    if show != "both":
+        for code in range(len(targets)):
+            if (code in PLANNED_CODES) != (show == "planned"):
+                targets[code] = None
+    today_ms = _ms(today)
+    undated_y, undated_x = undated["y"].append, undated["x"].append
+    colors, default_color = STATUS_COLORS, STATUS_COLORS["planned"]
     limit = 14 if narrow else 30
-    ticktext = [_tick(row, limit) for row in rows]
-    short_ticktext = [_tick(row, 12) for row in rows]
-    reference = as_of or today
-    x_lo = min([*span_lo, reference]) - dt.timedelta(days=90)
-    x_hi = max([*span_hi, reference]) + dt.timedelta(days=90)
+
+    keys, urls, hovers, ticks, short_ticks = [], [], [], [], []
+    first_ms = last_ms = _ms(as_of or today)
+    for i, row in enumerate(rows):
+        s = row.schedule
+        title = row.title
+        title_html = escape(title)
+        tick = title_html if len(title) <= limit else escape(_short(title, limit))
+        short = title_html if len(title) <= 12 else escape(_short(title, 12))
+        if row.is_phase:
+            ticks.append(f"<b>{tick}</b>")
+            short_ticks.append(f"<b>{short}</b>")
+        elif row.depth:
+            indent = "\u2003" * row.depth
+            ticks.append(indent + tick)
+            short_ticks.append(indent + short)
+        else:
+            ticks.append(tick)
+            short_ticks.append(short)
+        keys.append(row.key)
+        urls.append(row.panel_url)
+        drawn = row.drawing or drawing(s)
+        hovers.append(hover.text(row, title_html, drawn["dates"][lang]))
+
+        segments = drawn["segments"]
+        if not segments:
+            undated_y(i)
+            undated_x(today_ms)
+            continue
+        color = colors.get(s.status, default_color)
+        fill = PHASE_FILL if row.is_phase else PLAN_FILL
+        for code, x, length in segments:
+            target = targets[code]
+            if target is None:
+                continue
+            if length < 0:  # ACTUAL_TO_TODAY
+                if s.status != "in_progress" or x > today_ms:
+                    continue
+                length = today_ms - x + DAY_MS
+            if x < first_ms:
+                first_ms = x
+            if x + length > last_ms:
+                last_ms = x + length
+            if len(target) == 6:
+                add_y, add_base, add_x, add_color, add_line, plan_fill = target
+                add_y(i)
+                add_base(x)
+                add_x(length)
+                add_color(fill if plan_fill else color)
+                add_line(color)
+            else:
+                add_y, add_x, add_color = target
+                add_y(i)
+                add_x(x)
+                if add_color is not None:
+                    add_color(color)
+
+    drawn_in_order = (plan, plan_edges, actual, actual_edges, event_edges)
+    traces = [trace for trace in (*drawn_in_order, planned_events, actual_events, conflicts, undated) if trace["y"]]
+    # The first hatched trace drawn carries the legend entry for all three.
+    for trace in traces:
+        if trace.get("legendgroup") == "uncertain":
+            trace.pop("showlegend", None)
+            break
+    n = len(rows)
+    margin = 90 * DAY_MS
     shapes, annotations = _phase_bands(rows), []
     shapes.append(_vline(today, "#dc2626", "dot"))
     annotations.append(_vlabel(today, t["today"], "#dc2626"))
@@ -361,8 +461,9 @@ def gantt(
         "data": traces,
         "layout": {
             "barmode": "overlay",
-            "height": max(320, 24 * len(rows) + 140),
-            "margin": {"l": 10, "r": 20, "t": 60, "b": 40},
+            "height": max(320, 24 * n + 140),
+            # A fixed margin for the row labels: automargin measures every label (seconds at 1,000 rows).
+            "margin": {"l": _label_margin(ticks, limit), "r": 20, "t": 60, "b": 40},
             "font": {"family": FONT, "size": 12, "color": "#1f2937"},
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "#ffffff",
@@ -371,35 +472,66 @@ def gantt(
             "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
             "xaxis": {
                 "type": "date",
-                "range": [_iso(x_lo), _iso(x_hi)],
+                "range": [_day_iso(first_ms - margin), _day_iso(last_ms + margin)],
                 "gridcolor": "#e5e7eb",
                 "showline": True,
                 "linecolor": "#cbd5e1",
                 "side": "top",
             },
             "yaxis": {
-                "type": "category",
-                "categoryorder": "array",
-                "categoryarray": keys,
+                "type": "linear",
                 "tickmode": "array",
-                "tickvals": keys,
-                "ticktext": ticktext,
-                # An explicit range: autorange would pad the rows for the markers' size.
-                "range": [len(rows) - 0.5, -0.5],
-                "automargin": True,
+                "tickvals": list(range(n)),
+                "ticktext": ticks,
+                "showgrid": False,
+                "zeroline": False,
+                # Row 0 at the top; the half-row padding keeps the first and last bars whole.
+                "range": [n - 0.5, -0.5],
                 "fixedrange": True,
             },
             "shapes": shapes,
             "annotations": annotations,
-            "meta": {"short_ticktext": short_ticktext, "ticktext": ticktext},
+            "meta": {
+                "keys": keys,
+                "urls": urls,
+                "hover": hovers,
+                "ticktext": ticks,
+                "short_ticktext": short_ticks,
+                "short_margin": _label_margin(short_ticks, 12),
+            },
         },
     }
 
 
-def _tick(row: Row, limit: int) -> str:
-    label = escape(_short(row.title, limit))
-    indent = "\u2003" * row.depth
-    return f"<b>{label}</b>" if row.is_phase else f"{indent}{label}"
+def _day_iso(ms: int) -> str:
+    return dt.date.fromordinal(ms // DAY_MS + EPOCH_ORDINAL).isoformat()
+
+
+def _label_margin(ticks: list[str], limit: int) -> int:
+    """Pixels for the row labels: the longest label at about 12 px a Hangul character, 7 a Latin one."""
+    if not ticks:
+        return 10
+    text = unescape(max(ticks, key=len).replace("<b>", "").replace("</b>", ""))
+    width = sum(12 if ord(ch) > 0x2E7F or ch == "\u2003" else 7 for ch in text)
+    return min(width, limit * 12 + 40) + 12
+
+
+def _day_iso(ms: int) -> str:
+    return dt.date.fromordinal(ms // DAY_MS + EPOCH_ORDINAL).isoformat()
+
+
+def _label_margin(ticks: list[str], limit: int) -> int:
+    """Pixels for the row labels: the longest label, at about 12 px a Hangul character, 7 a Latin one."""
+    if not ticks:
+        return 10
+    widest = 0
+    for tick in ticks:
+        text = tick.replace("<b>", "").replace("</b>", "")
+        if len(text) * 12 <= widest:
+            continue
+        width = sum(12 if ord(ch) > 0x2E7F else 7 for ch in text)
+        widest = max(widest, width)
+    return min(widest, limit * 12 + 40) + 12
 
 
 def _vline(when: dt.date, color: str, dash: str) -> dict:

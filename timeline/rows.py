@@ -139,6 +139,7 @@ def build_timeline(program: Program, params, *, today: dt.date) -> Timeline:
         .order_by("stated_on")
     )
 
+    drawings: dict[int, dict | None] = {}
     if filters.as_of:
         claims_by_milestone: dict[int, list[Claim]] = defaultdict(list)
         sources: dict[int, Source] = {}
@@ -148,6 +149,7 @@ def build_timeline(program: Program, params, *, today: dt.date) -> Timeline:
         schedules = {m.pk: m.derive(claims_by_milestone[m.pk], as_of=filters.as_of, today=today) for m in milestones}
     else:
         schedules = {m.pk: m.derived.with_status_on(today) for m in milestones}
+        drawings = {m.pk: m.schedule.get("drawing") for m in milestones}
         sources = Source.objects.in_bulk({s.latest_source_id for s in schedules.values()} - {None})
 
     members: set[int] = set()
@@ -179,6 +181,7 @@ def build_timeline(program: Program, params, *, today: dt.date) -> Timeline:
                 depth=depth if not filters.active else 0,
                 group=group,
                 latest_source=f"{latest.publisher or latest.citation} {latest.display_date}" if latest else "",
+                drawing=drawings.get(m.pk),
             )
         )
     return Timeline(

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .dates import DateSpan, Precision
+from .dates import DateSpan, Precision, parse
 
 START, END, BOTH, EVENT = "start", "end", "both", "event"
 PLANNED_CLAIM, ACTUAL_CLAIM = "planned", "actual"
@@ -99,11 +99,13 @@ class Conflict:
     spans: tuple[DateSpan, DateSpan]
 
     def as_dict(self) -> dict:
-        return {"slot": self.slot, "claims": list(self.claim_ids), "spans": [s.edtf for s in self.spans]}
+        return {"slot": self.slot, "claims": list(self.claim_ids), "spans": [s.as_dict() for s in self.spans]}
 
     @classmethod
     def from_dict(cls, d: dict) -> Conflict:
-        return cls(d["slot"], tuple(d["claims"]), tuple(parse_edtf(s) for s in d["spans"]))
+        # Caches written before spans were stored as dicts hold EDTF strings.
+        spans = tuple(parse(s) if isinstance(s, str) else DateSpan.from_dict(s) for s in d["spans"])
+        return cls(d["slot"], tuple(d["claims"]), spans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,15 +201,8 @@ class Schedule:
 
     def with_status_on(self, today: dt.date) -> Schedule:
         """The same dates, with the status as it stands on `today` (statuses age: planned becomes overdue)."""
-        from dataclasses import replace
-
-        return replace(self, status=status_on(self, today))
-
-
-def parse_edtf(text: str) -> DateSpan:
-    from .dates import parse
-
-    return parse(text)
+        status = status_on(self, today)
+        return self if status == self.status else replace(self, status=status)
 
 
 def _slot_entries(fact: ClaimFact) -> list[tuple[str, DateSpan]]:

@@ -12,9 +12,16 @@
     if (!source || !window.Plotly) return;
     const figure = JSON.parse(source.textContent);
     const layout = figure.layout;
-    if (narrow() && layout.meta && layout.meta.short_ticktext) {
-      layout.yaxis.ticktext = layout.meta.short_ticktext;
-      layout.margin = Object.assign({}, layout.margin, { l: 4, r: 6 });
+    const meta = layout.meta || {};
+    // A Gantt row's hover label comes once per row; its points name the row by index (y).
+    if (meta.hover) {
+      figure.data.forEach(function (trace) {
+        trace.text = trace.y.map(function (i) { return meta.hover[i]; });
+      });
+    }
+    if (narrow() && meta.short_ticktext) {
+      layout.yaxis.ticktext = meta.short_ticktext;
+      layout.margin = Object.assign({}, layout.margin, { l: meta.short_margin || 4, r: 6 });
       if (layout.legend) layout.legend.font = { size: 10 };
     }
     const config = {
@@ -31,7 +38,8 @@
       el.dataset.bound = "true";
       el.on("plotly_click", function (event) {
         const point = event.points && event.points[0];
-        const url = point && point.customdata && point.customdata[0];
+        const urls = el.layout && el.layout.meta && el.layout.meta.urls;
+        const url = point && urls && urls[point.y];
         if (!url) return;
         const asOf = document.getElementById("id_as_of") || el.closest("[data-as-of]");
         const day = asOf ? asOf.value || asOf.dataset.asOf : "";

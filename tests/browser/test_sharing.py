@@ -50,7 +50,15 @@ def test_embed_draws_inside_another_sites_iframe(page, live_server, gwangju, new
     expect(frame.locator("#gantt[data-drawn='true']")).to_be_attached()
     events = set(Milestone.objects.filter(kind="event").values_list("key", flat=True))
     embedded = next(f for f in page.frames if "embed=1" in f.url)
-    assert set(embedded.evaluate("() => document.getElementById('gantt').data.flatMap(t => t.y)")) == events
+    assert (
+        set(
+            embedded.evaluate(
+                "() => { const gd = document.getElementById('gantt');"
+                " return gd.data.flatMap(t => t.y).map(i => gd.layout.meta.keys[i]); }"
+            )
+        )
+        == events
+    )
     expect(frame.locator(".embed-foot a")).to_have_attribute(
         "href", re.compile(r"/programs/gwangju-ai-cluster/\?kind=event$")
     )

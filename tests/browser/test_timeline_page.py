@@ -14,7 +14,13 @@ def open_timeline(page, live_server, query=""):
 
 
 def drawn_keys(page) -> set[str]:
-    return set(page.evaluate("() => document.getElementById('gantt').data.flatMap(t => t.y)"))
+    """The keys of the rows that have at least one point drawn (points name their row by index)."""
+    return set(
+        page.evaluate(
+            "() => { const gd = document.getElementById('gantt');"
+            " return gd.data.flatMap(t => t.y).map(i => gd.layout.meta.keys[i]); }"
+        )
+    )
 
 
 def click_row(page, key: str) -> None:
@@ -23,15 +29,16 @@ def click_row(page, key: str) -> None:
         """(key) => {
             const gd = document.getElementById('gantt');
             const L = gd._fullLayout;
+            const row = gd.layout.meta.keys.indexOf(key);
             for (const trace of gd.data) {
-                const i = trace.y.indexOf(key);
+                const i = trace.y.indexOf(row);
                 if (i < 0) continue;
                 let x = trace.x[i];
-                if (trace.type === 'bar') x = new Date(trace.base[i]).getTime() + trace.x[i] / 2;
+                if (trace.type === 'bar') x = trace.base[i] + trace.x[i] / 2;
                 const top = gd.getBoundingClientRect().top + window.scrollY;
-                window.scrollTo(0, top + L._size.t + L.yaxis.d2p(key) - window.innerHeight / 2);
+                window.scrollTo(0, top + L._size.t + L.yaxis.d2p(row) - window.innerHeight / 2);
                 const box = gd.getBoundingClientRect();
-                return [box.left + L._size.l + L.xaxis.d2p(x), box.top + L._size.t + L.yaxis.d2p(key)];
+                return [box.left + L._size.l + L.xaxis.d2p(x), box.top + L._size.t + L.yaxis.d2p(row)];
             }
             throw new Error('no point for ' + key);
         }""",
@@ -116,9 +123,10 @@ def test_as_of_april_2022_shows_completion_planned_for_end_of_2022(page, live_se
     expect(row).to_contain_text("2022년 12월")
     expect(row.locator(".status")).to_have_class(re.compile("status-planned"))
     hover = page.evaluate(
-        """() => document.getElementById('gantt').data
-            .flatMap(t => t.y.map((k, i) => [k, t.customdata[i][1]]))
-            .filter(([k]) => k === 'dc-building-completion').map(([, h]) => h)"""
+        """() => { const gantt = document.getElementById('gantt');
+            const row = gantt.layout.meta.keys.indexOf('dc-building-completion');
+            return gantt.data.flatMap(t => t.y.map((y, i) => [y, t.text[i]]))
+                .filter(([y]) => y === row).map(([, h]) => h); }"""
     )
     assert hover and all("2022년 12월" in h for h in hover)
     page.screenshot(path=screenshots / "timeline-as-of-2022-04-13-1280.png", full_page=True)

@@ -1,10 +1,10 @@
-import json
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
+from timeline.charts import to_json
 from timeline.dates import DateSpan
 
 register = template.Library()
@@ -53,11 +53,10 @@ def json_script(value, element_id: str | None = None):
 
     Django escapes with `str.translate`, which costs ~0.2 µs per character: 300 ms for
     the 1.7 MB figure of a 1,000-milestone timeline. Three `str.replace` calls do the
-    same in 1/45 of the time.
+    same in 1/45 of the time. The JSON itself is compact and keeps Hangul as UTF-8
+    (`charts.to_json`): half the bytes of Django's ASCII escapes for a Korean timeline.
     """
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    text = json.dumps(value, cls=DjangoJSONEncoder)
+    text = to_json(value)
     for char, escaped in _JSON_SCRIPT_ESCAPES:
         text = text.replace(char, escaped)
     if element_id:
