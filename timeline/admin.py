@@ -1,15 +1,64 @@
 from django.contrib import admin, messages
+from django.db import router, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import bulk_update_with_history
 
-from .forms import ClaimForm
+from .forms import ClaimForm, EditVersionForm
 from .models import Claim, Milestone, MilestoneKind, Program, Source, refresh_schedules
 from .templatetags.timeline import span_label, span_range
 
 
-class MilestoneInline(admin.TabularInline):
+class EditVersionFieldsetsMixin:
+    """Puts the hidden `edit_version` field of `EditVersionForm` into explicit fieldsets, so it is rendered."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if any("edit_version" in options.get("fields", ()) for _name, options in fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options.get("fields", ()), "edit_version"]}), *rest]
+
+
+class HistoryAdmin(EditVersionFieldsetsMixin, SimpleHistoryAdmin):
+    """Change history with revert (django-simple-history) and refused lost updates (edit_version)."""
+
+    form = EditVersionForm
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history's revert page saves outside the admin's usual transaction; the
+        # edit_version check (SELECT … FOR UPDATE, then save) must run inside one.
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        # A change page saved without touching this object (only an inline changed, or
+        # nothing) leaves it alone: no history row, no new edit_version. A revert (the form
+        # started from a past version, `_history`) is always saved.
+        if change and not form.has_changed() and getattr(obj, "_history", None) is None:
+            return
+        super().save_model(request, obj, form, change)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # As simple-history's, less the version counter, which moves with every change.
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=["edit_version"], foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
+class MilestoneInline(EditVersionFieldsetsMixin, admin.TabularInline):
     model = Milestone
+    form = EditVersionForm
     fk_name = "program"
     fields = ["position", "key", "kind", "parent", "title_ko", "title_en", "cancelled"]
     extra = 0
@@ -23,14 +72,14 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(HistoryAdmin):
     list_display = ["name_ko", "name_en", "slug", "agency"]
     search_fields = ["name_ko", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [MilestoneInline]
 
 
-class ClaimInline(admin.TabularInline):
+class ClaimInline(EditVersionFieldsetsMixin, admin.TabularInline):
     model = Claim
     form = ClaimForm
     extra = 1
@@ -79,7 +128,7 @@ class PhaseFilter(admin.SimpleListFilter):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(HistoryAdmin):
     list_display = [
         "title_ko",
         "kind",
@@ -146,7 +195,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ["citation", "publisher", "display_date", "language", "kind", "claim_count"]
     list_filter = ["kind", "language", "publisher", "published_approx"]
     search_fields = ["citation", "title", "publisher", "url", "author"]
@@ -165,7 +214,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(HistoryAdmin):
     form = ClaimForm
     list_display = ["milestone", "status", "field", "interval", "expression", "stated_on", "source", "reviewed"]
     list_filter = ["reviewed", "status", "field", "precision", "milestone__program"]
@@ -182,7 +231,15 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark the selected claims reviewed"))
     def mark_reviewed(self, request, queryset):
         milestone_ids = set(queryset.values_list("milestone_id", flat=True))
-        count = queryset.filter(reviewed=False).update(reviewed=True)
+        with transaction.atomic():
+            # An edit like any other: a history row with the user, and a new edit_version.
+            pending = Claim.objects.filter(pk__in=queryset.values("pk"), reviewed=False)
+            claims = list(pending.select_for_update().order_by("pk"))
+            for claim in claims:
+                claim.reviewed = True
+                claim.edit_version += 1
+            bulk_update_with_history(claims, Claim, ["reviewed", "edit_version"], default_user=request.user)
+            count = len(claims)
         refresh_schedules(Milestone.objects.filter(pk__in=milestone_ids))
         self.message_user(
             request,

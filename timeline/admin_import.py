@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.utils import bulk_update_with_history
 
 from .articles.read import MAX_BYTES, Article, ArticleError, read_bytes, read_text, read_url
 from .dates import DateSpan, DateSpanError, Precision
@@ -187,6 +188,8 @@ class ImportPagesMixin:
                 "when": request.POST.get(f"when-{c.pk}", editable(c.span)),
                 "errors": errors.get(c.pk, []),
                 "selected": str(c.pk) in request.POST.getlist("selected"),
+                # The version this page started from: kept across a refused POST, so a conflict stays visible.
+                "version": request.POST.get(f"version-{c.pk}", c.edit_version),
             }
             for c in claims
         ]
@@ -227,7 +230,7 @@ class ImportPagesMixin:
         if action not in {"accept", "save"}:
             messages.error(request, _("Unknown action."))
             return back, {}
-        errors = apply_edits(selected, request.POST, accept=action == "accept")
+        errors = apply_edits(selected, request.POST, accept=action == "accept", user=request.user)
         if errors:
             messages.error(request, _("Nothing was saved: fix the marked rows."))
             return None, errors
@@ -265,8 +268,13 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"{reverse('admin:timeline_claim_review')}?source={result.source.pk}")
 
 
-def apply_edits(claims: list[Claim], data, *, accept: bool) -> dict[int, list[str]]:
-    """Apply each row's date, milestone, field and status; accept when asked. All rows or none."""
+def apply_edits(claims: list[Claim], data, *, accept: bool, user=None) -> dict[int, list[str]]:
+    """Apply each row's date, milestone, field and status; accept when asked. All rows or none.
+
+    Each row carries the claim's `edit_version` as the page showed it (``version-<pk>``); a
+    row that someone changed since is refused (optimistic locking, checked on the locked
+    rows). Saved rows get a new edit_version and a history row naming `user`.
+    """
     errors: dict[int, list[str]] = {}
     before = {c.pk: c.milestone_id for c in claims}
     allowed = {
@@ -305,7 +313,30 @@ def apply_edits(claims: list[Claim], data, *, accept: bool) -> dict[int, list[st
     if errors:
         return errors
     with transaction.atomic():
-        Claim.objects.bulk_update(claims, ["milestone", "lo", "hi", "precision", "field", "status", "reviewed"])
+        stored = dict(
+            Claim.objects.select_for_update()
+            .filter(pk__in=[c.pk for c in claims])
+            .order_by("pk")
+            .values_list("pk", "edit_version")
+        )
+        for claim in claims:
+            shown = data.get(f"version-{claim.pk}", "")
+            started_from = int(shown) if shown.isdigit() else claim.edit_version
+            if stored.get(claim.pk) != started_from:
+                errors[claim.pk] = [
+                    str(
+                        _(
+                            "Someone else changed or removed this claim after the page was opened; "
+                            "reload the page to see the current version."
+                        )
+                    )
+                ]
+            else:
+                claim.edit_version = started_from + 1
+        if errors:
+            return errors
+        fields = ["milestone", "lo", "hi", "precision", "field", "status", "reviewed", "edit_version"]
+        bulk_update_with_history(claims, Claim, fields, default_user=user)
         touched = set(before.values()) | {c.milestone_id for c in claims}
         refresh_schedules(Milestone.objects.filter(pk__in=touched))
     return {}

@@ -12,12 +12,13 @@ import hashlib
 import time
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from . import schedule as sched
 from .dates import DateSpan, Precision, bounds_problem
@@ -38,6 +39,59 @@ def _localized(ko: str, en: str) -> str:
     return ko or en
 
 
+# --- Edit versions (optimistic locking) -------------------------------------------
+
+
+class EditConflict(Exception):
+    """A save based on an `edit_version` that someone else's save has already replaced."""
+
+    def __init__(self, instance: models.Model, expected: int):
+        self.instance, self.expected = instance, expected
+        super().__init__(
+            f"{instance._meta.label} {instance.pk} was changed by someone else after version {expected} was read."
+        )
+
+
+def edit_version_field():
+    return models.PositiveIntegerField(
+        _("edit version"),
+        default=0,
+        help_text=_("Goes up by one with every saved edit; a form based on an older version is refused."),
+    )
+
+
+class EditVersioned:
+    """Every save of an existing row checks and bumps its `edit_version` atomically.
+
+    The row is claimed with ``UPDATE … SET edit_version = N + 1 WHERE pk = … AND
+    edit_version = N`` (N: the version this instance holds, i.e. the one an editor's form
+    started from), then written, both in one transaction. When the claim matches no row
+    because another save got there first, nothing is written and `EditConflict` is raised.
+    Admin forms check first and explain the conflict (`timeline.forms.EditVersionForm`);
+    this is the last line. Derived writes (`refresh_schedule`, `touch_programs`) use
+    ``QuerySet.update`` and leave the version alone; raw saves (loaddata) keep the stored one.
+    """
+
+    def save(self, *args, **kwargs):
+        if self._state.adding or self.pk is None:
+            return super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "edit_version"}
+        expected = self.edit_version
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        rows = type(self)._base_manager.using(using)
+        with transaction.atomic(using=using):
+            claimed = rows.filter(pk=self.pk, edit_version=expected).update(edit_version=expected + 1)
+            if not claimed and rows.filter(pk=self.pk).exists():
+                raise EditConflict(self, expected)
+            self.edit_version = expected + 1
+            try:
+                return super().save(*args, **kwargs)
+            except BaseException:
+                self.edit_version = expected
+                raise
+
+
 # --- Program ----------------------------------------------------------------------
 
 
@@ -46,7 +100,7 @@ class ProgramManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Program(models.Model):
+class Program(EditVersioned, models.Model):
     slug = models.SlugField(unique=True)
     name_ko = models.CharField(_("name (Korean)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
@@ -56,8 +110,11 @@ class Program(models.Model):
     # Changes whenever anything shown on the program's pages may have changed (see
     # `touch_programs`); the rendered timeline is cached under it.
     data_version = models.BigIntegerField(default=0, editable=False)
+    edit_version = edit_version_field()
 
     objects = ProgramManager()
+    # Who changed what and when; data_version is a cache token, not an edit.
+    history = HistoricalRecords(excluded_fields=["data_version"])
 
     class Meta:
         ordering = ["slug"]
@@ -115,7 +172,11 @@ class MilestoneQuerySet(models.QuerySet):
         return self.get(program__slug=program_slug, key=key)
 
 
-class Milestone(models.Model):
+# Written by refresh_schedule() with QuerySet.update(): no history row, no edit_version bump.
+DERIVED_FIELDS = ["schedule", "status", "slip_days", "sort_date", "source_count", "conflict_count"]
+
+
+class Milestone(EditVersioned, models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="milestones")
     key = models.SlugField(_("key"), max_length=100, help_text=_("Stable id within the program."))
     kind = models.CharField(_("kind"), max_length=10, choices=MilestoneKind, default=MilestoneKind.SPAN)
@@ -146,8 +207,11 @@ class Milestone(models.Model):
     sort_date = models.DateField(null=True, blank=True, editable=False)
     source_count = models.PositiveIntegerField(_("sources"), default=0, editable=False)
     conflict_count = models.PositiveIntegerField(_("conflicts"), default=0, editable=False)
+    edit_version = edit_version_field()
 
     objects = MilestoneQuerySet.as_manager()
+    # The derived fields are left out: they follow from the claims, whose history is kept.
+    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
 
     class Meta:
         ordering = ["program", "position", "pk"]
@@ -252,7 +316,7 @@ def content_hash_for(*, body: str = "", url: str = "", citation: str = "") -> st
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()
 
 
-class Source(models.Model):
+class Source(EditVersioned, models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=SourceKind, default=SourceKind.NEWS)
     citation = models.CharField(_("citation"), max_length=200, help_text=_("Short form, e.g. 'etnews 20180628000148'."))
     url = models.URLField(_("URL"), max_length=500, blank=True)
@@ -270,8 +334,10 @@ class Source(models.Model):
     body = models.TextField(_("body text"), blank=True)
     content_hash = models.CharField(_("content hash"), max_length=64, unique=True, editable=False)
     retrieved_at = models.DateTimeField(_("retrieved at"), null=True, blank=True)
+    edit_version = edit_version_field()
 
     objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["published_on", "citation"]
@@ -347,7 +413,7 @@ def _precision_matches_bounds() -> Q:
     )
 
 
-class Claim(models.Model):
+class Claim(EditVersioned, models.Model):
     uid = models.CharField(_("id"), max_length=64, unique=True, editable=False)
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="claims")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
@@ -364,8 +430,10 @@ class Claim(models.Model):
     )
     reviewed = models.BooleanField(_("reviewed"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    edit_version = edit_version_field()
 
     objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["stated_on", "pk"]

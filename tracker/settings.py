@@ -4,6 +4,7 @@ Laptop defaults: debug on, a SQLite file under var/, a throwaway secret key.
 Production (DJANGO_DEBUG=0) refuses to start without DJANGO_SECRET_KEY.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "simple_history",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +74,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records the logged-in user on every history row written during a request.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: refuses logins while a username/IP pair is locked out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -173,6 +180,37 @@ SECURE_CSP = {
 X_FRAME_OPTIONS = "DENY"
 
 LOGIN_URL = "admin:login"
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from
+# one IP address, that pair is refused for AXES_COOLOFF_TIME; a successful login clears the
+# count. The backend needs the request, so tests log in with `client.force_login()` (or a
+# real POST to the login page), not `client.login()`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+
+def login_client_ip(request) -> str | None:
+    """The address that failed logins are counted for.
+
+    Behind a TLS proxy (DJANGO_BEHIND_PROXY=1) every request comes from the proxy, so the
+    client is the last address the proxy added to X-Forwarded-For; anything before it was
+    sent by the client and could be forged.
+    """
+    if env_bool("DJANGO_BEHIND_PROXY", False):
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if forwarded[-1]:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR")
+
+
+AXES_CLIENT_IP_CALLABLE = login_client_ip
 
 # How old a milestone's newest source may get before the page calls it stale.
 TRACKER_STALE_SOURCE_DAYS = int(os.environ.get("TRACKER_STALE_SOURCE_DAYS", "365"))

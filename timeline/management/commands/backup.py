@@ -4,7 +4,10 @@ from timeline.backup import dump
 
 
 class Command(BaseCommand):
-    help = "Write every program, milestone, source, claim and user to a JSON file (natural keys)."
+    help = (
+        "Write every user, group, program, milestone, source and claim, and their change history, "
+        "to a JSON file (ids kept; natural keys for users, groups and permissions)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="Where to write the backup, e.g. var/backup-2026-11-25.json")

@@ -8,7 +8,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--force", action="store_true", help="Merge into a database that already has data.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Merge into a database that already has data, by natural keys (the history is not merged).",
+        )
 
     def handle(self, *args, path: str, force: bool = False, **options):
         try:
