@@ -1,13 +1,18 @@
 import datetime as dt
+import hashlib
+from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -69,31 +74,68 @@ def _chart_context(request, timeline) -> dict:
     }
 
 
+def _cached_body(request, program: Program, template: str, context: Callable[[], dict]) -> str:
+    """`template` rendered with `context()`, or the copy cached for the same page.
+
+    The key holds everything the HTML depends on: the program's `data_version` (renewed
+    by every change to its milestones, claims and sources, see `touch_programs`), the
+    day (statuses and "today" age), the language, the host (absolute share links) and
+    the query. A hit costs one query (the program) and no rendering. Nothing in the
+    cached part is per visitor: the CSRF token and CSP nonces are in the page around it.
+    """
+    parts = (
+        template,
+        program.pk,
+        program.data_version,
+        timezone.localdate().isoformat(),
+        get_language() or "",
+        request.scheme,
+        request.get_host(),
+        request.GET.urlencode(),
+    )
+    key = "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(template, context(), request)
+        cache.set(key, body, settings.TRACKER_PAGE_CACHE_SECONDS)
+    return mark_safe(body)
+
+
 @require_GET
 def program_detail(request, slug: str):
     if request.GET.get("embed") == "1":
         return program_embed(request, slug)
-    timeline = _timeline(request, slug)
-    context = {
-        **_chart_context(request, timeline),
-        "stale": exports.stale_keys(timeline),
-        "stale_days": settings.TRACKER_STALE_SOURCE_DAYS,
-        "status_choices": Milestone._meta.get_field("status").choices,
-        "kind_choices": Milestone._meta.get_field("kind").choices,
-        "show_choices": [("both", _("planned and actual")), ("planned", _("planned")), ("actual", _("actual"))],
-    }
-    template = "timeline/program_detail.html"
+    program = get_object_or_404(Program, slug=slug)
+
+    def context() -> dict:
+        timeline = build_timeline(program, request.GET, today=timezone.localdate())
+        return {
+            **_chart_context(request, timeline),
+            "stale": exports.stale_keys(timeline),
+            "stale_days": settings.TRACKER_STALE_SOURCE_DAYS,
+            "status_choices": Milestone._meta.get_field("status").choices,
+            "kind_choices": Milestone._meta.get_field("kind").choices,
+            "show_choices": [("both", _("planned and actual")), ("planned", _("planned")), ("actual", _("actual"))],
+        }
+
     if request.htmx and not request.htmx.history_restore_request:
-        template += "#timeline"
-    return render(request, template, context)
+        return HttpResponse(_cached_body(request, program, "timeline/program_body.html#timeline", context))
+    body = _cached_body(request, program, "timeline/program_body.html", context)
+    return render(request, "timeline/program_detail.html", {"program": program, "body": body})
 
 
 @xframe_options_exempt
 @csp_override(EMBED_CSP)
 def program_embed(request, slug: str):
     """The chart and its legend alone, for an <iframe> on another site (`?embed=1`)."""
-    timeline = _timeline(request, slug)
-    return render(request, "timeline/program_embed.html", {**_chart_context(request, timeline), "embed": True})
+    program = get_object_or_404(Program, slug=slug)
+
+    def context() -> dict:
+        timeline = build_timeline(program, request.GET, today=timezone.localdate())
+        return {**_chart_context(request, timeline), "embed": True}
+
+    body = _cached_body(request, program, "timeline/program_embed_body.html", context)
+    return render(request, "timeline/program_embed.html", {"program": program, "body": body})
 
 
 @require_GET

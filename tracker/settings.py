@@ -215,6 +215,16 @@ AXES_CLIENT_IP_CALLABLE = login_client_ip
 # How old a milestone's newest source may get before the page calls it stale.
 TRACKER_STALE_SOURCE_DAYS = int(os.environ.get("TRACKER_STALE_SOURCE_DAYS", "365"))
 
+# Rendered program pages are cached per process, keyed on the program's data version
+# (views._cached_body), so an edit shows at once; the timeout only bounds memory.
+TRACKER_PAGE_CACHE_SECONDS = int(os.environ.get("TRACKER_PAGE_CACHE_SECONDS", "3600"))
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("TRACKER_PAGE_CACHE_ENTRIES", "200"))},
+    }
+}
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
