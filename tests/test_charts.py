@@ -131,3 +131,29 @@ def test_trend_chart_has_diagonal_and_one_point_per_forecast():
 
 def test_empty_rows_still_make_a_figure():
     go.Figure(gantt([], today=TODAY))
+
+
+def test_hover_label_is_sent_once_per_row(rows):
+    figure = gantt(rows, today=TODAY, language="en")
+    meta = figure["layout"]["meta"]
+    assert meta["hover"] == [hover_text(r, "en") for r in rows]
+    assert all("customdata" not in trace and "text" not in trace for trace in figure["data"])
+    assert meta["urls"] == ["/m/phase/", "/m/building/", "/m/undated/"]
+
+
+def test_cached_drawing_gives_the_same_figure(rows):
+    from dataclasses import replace
+
+    from timeline.charts import drawing
+
+    cached = [replace(r, drawing=drawing(r.schedule)) for r in rows]
+    assert gantt(cached, today=TODAY) == gantt(rows, today=TODAY)
+    assert drawing(rows[2].schedule)["segments"] == []
+
+
+def test_work_under_way_runs_to_today():
+    started = row("works", [fact(1, "start", "actual", DateSpan.day(D(2025, 3, 2)), D(2025, 3, 3))])
+    assert started.schedule.status == "in_progress"
+    actual = next(t for t in gantt([started], today=TODAY)["data"] if t["name"] == "실제")
+    assert actual["base"] == [ms(D(2025, 3, 2)), ms(D(2025, 3, 3))]
+    assert actual["base"][-1] + actual["x"][-1] == ms(TODAY + dt.timedelta(days=1))

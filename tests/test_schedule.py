@@ -152,7 +152,25 @@ def test_schedule_survives_its_cache_round_trip():
         fact(3, "event", "planned", DateSpan.month(2022, 12), D(2021, 1, 3)),
     ]
     schedule = derive(claims, kind="event", today=TODAY)
+    assert schedule.conflicts
     assert Schedule.from_dict(schedule.as_dict()) == schedule
+
+
+def test_conflicts_cached_as_edtf_strings_still_read():
+    """Caches written before conflicts held lo/hi dicts name their spans in EDTF."""
+    from timeline.schedule import Schedule
+
+    claims = [
+        fact(1, "event", "actual", DateSpan.year(2022), D(2023, 7, 23)),
+        fact(2, "event", "actual", DateSpan.month(2023, 11), D(2024, 5, 7)),
+    ]
+    schedule = derive(claims, kind="event", today=TODAY)
+    cached = schedule.as_dict()
+    cached["conflicts"] = [
+        {**c, "spans": [DateSpan.from_dict(s).edtf for s in c["spans"]]} for c in cached["conflicts"]
+    ]
+    assert cached["conflicts"][0]["spans"] == ["2022", "2023-11"]
+    assert Schedule.from_dict(cached) == schedule
 
 
 def test_an_actual_claim_cannot_report_a_future_end():

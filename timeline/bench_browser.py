@@ -198,6 +198,21 @@ def _visit(page, url: str, base: str) -> dict:
     return result
 
 
+def plotly_alone(browser, site: Site, script_url: str, repeat: int) -> float:
+    """The floor under "chart drawn": ms until a page holding only plotly.min.js has run it, cold cache."""
+    page_url = f"{site.base_url}/__plotly_alone__"
+    html = f'<!doctype html><script src="{script_url}"></script><script>window.__ready = performance.now()</script>'
+    times = []
+    for _ in range(repeat):
+        context = browser.new_context()
+        context.route(page_url, lambda route: route.fulfill(body=html, content_type="text/html"))
+        page = context.new_page()
+        page.goto(page_url, wait_until="load")
+        times.append(page.evaluate("window.__ready"))
+        context.close()
+    return statistics.median(times)
+
+
 def measure(site: Site, *, repeat: int = 3, progress: Progress = lambda m: None) -> dict:
     """First and repeat visits of each page in fresh contexts of headless Chromium; medians of `repeat`."""
     from playwright.sync_api import sync_playwright
@@ -222,6 +237,9 @@ def measure(site: Site, *, repeat: int = 3, progress: Progress = lambda m: None)
                     "first": _medians(firsts),
                     "repeat": _medians(repeats),
                 }
+            progress("plotly.min.js alone")
+            script = next(path for path in firsts[-1]["by_resource"] if "plotly" in path)
+            results["plotly_alone_ms"] = plotly_alone(browser, site, site.base_url + script, repeat)
         finally:
             browser.close()
     _summarise(results)
@@ -266,6 +284,11 @@ def format_table(results: dict) -> str:
         lines.append(
             f"{size:>10} {first['drawn_ms']:>14.0f} {again['drawn_ms']:>14.0f} {first['bytes'] / 1000:>9.0f} "
             f"{again['bytes'] / 1000:>10.0f} {first['requests']:>9} {again['from_cache']:>7}"
+        )
+    if "plotly_alone_ms" in results:
+        lines.append(
+            f"  plotly.min.js alone (a page with nothing else, cold cache): {results['plotly_alone_ms']:.0f} ms "
+            "until it has run: the floor under 'drawn cold'"
         )
     for size, numbers in results["pages"].items():
         parts = ", ".join(

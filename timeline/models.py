@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import charts
 from . import schedule as sched
 from .dates import DateSpan, Precision, bounds_problem
 
@@ -256,7 +257,8 @@ class Milestone(EditVersioned, models.Model):
 
     def refresh_schedule(self, claims=None, *, save: bool = True, touch: bool = True) -> sched.Schedule:
         result = self.derive(claims)
-        self.schedule = result.as_dict()
+        # The chart's segments and hover dates are cached beside the schedule they come from.
+        self.schedule = {**result.as_dict(), "drawing": charts.drawing(result)}
         self.status = result.status
         self.slip_days = result.slip_days
         self.sort_date = result.sort_date
