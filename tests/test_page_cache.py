@@ -126,3 +126,30 @@ class TestEveryChangeShowsOnTheNextVisit:
         assert Program.objects.get(pk=program.pk).data_version == version
         with django_assert_num_queries(1):
             page(client, program)
+
+
+def test_the_cached_page_carries_this_visitors_csrf_token_and_nonce(program):
+    from django.test import Client
+
+    page(Client(), program)  # someone else fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    html = page(visitor, program)
+    text = html.content.decode()
+    nonce = re.search(r'<script[^>]+nonce="([^"]+)"', text).group(1)
+    assert f"'nonce-{nonce}'" in html["Content-Security-Policy"]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text).group(1)
+    switched = visitor.post(reverse("set_language"), {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302
+    refused = Client(enforce_csrf_checks=True).post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert refused.status_code == 403
+
+
+def test_staff_and_visitors_get_their_own_copies(client, program, django_user_model):
+    admin_link = 'href="/admin/"'
+    assert admin_link not in page(client, program).content.decode()
+    from django.test import Client
+
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_superuser(username="ed", email="", password="pw-ed-12345"))
+    assert admin_link in page(staff, program).content.decode()
+    assert admin_link not in page(client, program).content.decode()

@@ -1,5 +1,6 @@
 import datetime as dt
 import hashlib
+import secrets
 from collections.abc import Callable
 
 from django.conf import settings
@@ -7,12 +8,13 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -74,14 +76,21 @@ def _chart_context(request, timeline) -> dict:
     }
 
 
-def _cached_body(request, program: Program, template: str, context: Callable[[], dict]) -> str:
+# Stand-ins for what differs between visitors of the same cached page: random per process,
+# so no text in the data can guess them and have a token or nonce put into it.
+VISITOR_SLOTS = {"csrf_token": f"csrf{secrets.token_hex(16)}", "csp_nonce": f"nonce{secrets.token_hex(16)}"}
+CSRF_SLOT, NONCE_SLOT = VISITOR_SLOTS["csrf_token"].encode(), VISITOR_SLOTS["csp_nonce"].encode()
+
+
+def _cached_page(request, program: Program, template: str, context: Callable[[], dict]) -> HttpResponse:
     """`template` rendered with `context()`, or the copy cached for the same page.
 
     The key holds everything the HTML depends on: the program's `data_version` (renewed
     by every change to its milestones, claims and sources, see `touch_programs`), the
-    day (statuses and "today" age), the language, the host (absolute share links) and
-    the query. A hit costs one query (the program) and no rendering. Nothing in the
-    cached part is per visitor: the CSRF token and CSP nonces are in the page around it.
+    day (statuses and "today" age), the language, the host (absolute share links), the
+    path and query, and whether the visitor is staff (the admin link). The CSRF token
+    and the CSP nonce are rendered as `VISITOR_SLOTS` and filled in per request. A hit
+    costs one query (the program) and no rendering.
     """
     parts = (
         template,
@@ -91,14 +100,20 @@ def _cached_body(request, program: Program, template: str, context: Callable[[],
         get_language() or "",
         request.scheme,
         request.get_host(),
-        request.GET.urlencode(),
+        request.get_full_path(),
+        request.user.is_staff,
     )
     key = "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    body = cache.get(key)
-    if body is None:
-        body = render_to_string(template, context(), request)
-        cache.set(key, body, settings.TRACKER_PAGE_CACHE_SECONDS)
-    return mark_safe(body)
+    # Kept as UTF-8 bytes: no decoding out of the cache, no encoding into the response.
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template, {**context(), **VISITOR_SLOTS}, request).encode()
+        cache.set(key, html, settings.TRACKER_PAGE_CACHE_SECONDS)
+    if CSRF_SLOT in html:
+        html = html.replace(CSRF_SLOT, get_token(request).encode())
+    if NONCE_SLOT in html:
+        html = html.replace(NONCE_SLOT, str(get_nonce(request)).encode())
+    return HttpResponse(html)
 
 
 @require_GET
@@ -119,9 +134,8 @@ def program_detail(request, slug: str):
         }
 
     if request.htmx and not request.htmx.history_restore_request:
-        return HttpResponse(_cached_body(request, program, "timeline/program_body.html#timeline", context))
-    body = _cached_body(request, program, "timeline/program_body.html", context)
-    return render(request, "timeline/program_detail.html", {"program": program, "body": body})
+        return _cached_page(request, program, "timeline/program_body.html#timeline", context)
+    return _cached_page(request, program, "timeline/program_detail.html", context)
 
 
 @xframe_options_exempt
@@ -134,8 +148,7 @@ def program_embed(request, slug: str):
         timeline = build_timeline(program, request.GET, today=timezone.localdate())
         return {**_chart_context(request, timeline), "embed": True}
 
-    body = _cached_body(request, program, "timeline/program_embed_body.html", context)
-    return render(request, "timeline/program_embed.html", {"program": program, "body": body})
+    return _cached_page(request, program, "timeline/program_embed.html", context)
 
 
 @require_GET

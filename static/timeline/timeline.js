@@ -41,17 +41,26 @@
         const urls = el.layout && el.layout.meta && el.layout.meta.urls;
         const url = point && urls && urls[point.y];
         if (!url) return;
-        const asOf = document.getElementById("id_as_of") || el.closest("[data-as-of]");
-        const day = asOf ? asOf.value || asOf.dataset.asOf : "";
-        const query = day ? "?as_of=" + encodeURIComponent(day) : "";
+        const query = asOfQuery(el);
         // The embedded chart has no panel: the milestone opens on the full site.
         if (!document.getElementById("panel") || !window.htmx) {
           window.open(url + query, "_blank", "noopener");
           return;
         }
-        window.htmx.ajax("GET", url + query, { target: "#panel", swap: "innerHTML" });
+        openPanel(url + query);
       });
     }
+  }
+
+  // The milestone as known on the page's as-of day, if it has one.
+  function asOfQuery(el) {
+    const asOf = document.getElementById("id_as_of") || (el && el.closest("[data-as-of]"));
+    const day = asOf ? asOf.value || asOf.dataset.asOf : "";
+    return day ? "?as_of=" + encodeURIComponent(day) : "";
+  }
+
+  function openPanel(url) {
+    window.htmx.ajax("GET", url, { target: "#panel", swap: "innerHTML" });
   }
 
   function drawAll() {
@@ -122,6 +131,13 @@
     }
   });
   document.addEventListener("click", function (event) {
+    // A milestone's name in the table opens its panel beside the chart (a plain link without JavaScript).
+    const link = event.target.closest("a[data-panel]");
+    if (link && document.getElementById("panel") && window.htmx && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+      event.preventDefault();
+      openPanel(link.getAttribute("href") + asOfQuery(link));
+      return;
+    }
     const copy = event.target.closest("[data-copy]");
     if (copy) {
       const field = document.getElementById(copy.dataset.copy);

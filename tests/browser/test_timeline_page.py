@@ -133,6 +133,16 @@ def test_as_of_april_2022_shows_completion_planned_for_end_of_2022(page, live_se
     assert problems.errors == []
 
 
+def test_a_name_in_the_table_opens_its_panel_as_known_that_day(page, live_server, gwangju, problems):
+    open_timeline(page, live_server, "?as_of=2022-04-13")
+    page.click("table.milestones tr[data-key='dc-building-completion'] th a")
+    panel = page.locator("#panel .milestone-panel[data-key='dc-building-completion']")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("2022-04-13")
+    assert page.url.endswith("/programs/gwangju-ai-cluster/?as_of=2022-04-13"), "the page stays where it was"
+    assert problems.errors == []
+
+
 def test_as_of_before_the_first_source_explains_itself(page, live_server, gwangju):
     page.goto(f"{live_server.url}/programs/gwangju-ai-cluster/?as_of=2000-01-01")
     expect(page.locator(".empty")).to_contain_text("2017-11-08")

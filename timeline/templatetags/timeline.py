@@ -65,7 +65,7 @@ def json_script(value, element_id: str | None = None):
 
 
 @register.simple_tag
-def milestone_rows(rows, *, show: str, as_of, stale: set, stale_days: int) -> str:
+def milestone_rows(rows, *, show: str, stale: set, stale_days: int) -> str:
     """The data table's body: one <tr> per timeline row.
 
     Written in Python with `escape` rather than a template loop: the same HTML as a
@@ -75,7 +75,6 @@ def milestone_rows(rows, *, show: str, as_of, stale: set, stale_days: int) -> st
     statuses = {value: str(label) for value, label in MilestoneStatus.choices}
     disagree = escape(gettext("Sources disagree"))
     stale_label = escape(gettext("stale"))
-    panel_query = f"?as_of={as_of.isoformat()}" if as_of else ""
     out = []
     for row in rows:
         s = row.schedule
@@ -95,8 +94,8 @@ def milestone_rows(rows, *, show: str, as_of, stale: set, stale_days: int) -> st
             badges += f' <span class="stale" title="{escape(title)}">{stale_label}</span>'
         cells = [
             f'<tr class="kind-{escape(row.kind)} depth-{row.depth}" data-key="{key}">',
-            f'<th scope="row"><a href="{url}" hx-get="{url}{panel_query}" hx-target="#panel" hx-swap="innerHTML">'
-            f"{escape(row.title)}</a></th>",
+            # timeline.js opens the link in the panel (one listener for the table, not an hx-get per row).
+            f'<th scope="row"><a href="{url}" data-panel>{escape(row.title)}</a></th>',
             f'<td><span class="status status-{escape(status)}">{escape(statuses.get(status, status))}</span>'
             f"{badges}</td>",
         ]
