@@ -112,7 +112,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist (CONN_MAX_AGE) here too: opening one and running the PRAGMAs
+    # below took longer than a cached page's whole answer.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
