@@ -525,20 +525,6 @@ def _day_iso(ms: int) -> str:
     return dt.date.fromordinal(ms // DAY_MS + EPOCH_ORDINAL).isoformat()
 
 
-def _label_margin(ticks: list[str], limit: int) -> int:
-    """Pixels for the row labels: the longest label, at about 12 px a Hangul character, 7 a Latin one."""
-    if not ticks:
-        return 10
-    widest = 0
-    for tick in ticks:
-        text = tick.replace("<b>", "").replace("</b>", "")
-        if len(text) * 12 <= widest:
-            continue
-        width = sum(12 if ord(ch) > 0x2E7F else 7 for ch in text)
-        widest = max(widest, width)
-    return min(widest, limit * 12 + 40) + 12
-
-
 def _vline(when: dt.date, color: str, dash: str) -> dict:
     return {
         "type": "line",
