@@ -1,8 +1,9 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
 from timeline.dates import DateSpan
@@ -241,3 +242,20 @@ class TestClaimAdmin:
         claim.milestone.refresh_from_db()
         assert claim.milestone.derived.planned_end.span == DateSpan.month(2022, 12)
         assert claim.milestone.derived.planned_end.stated_on == claim.stated_on == dt.date(2022, 4, 13)
+
+
+@pytest.mark.parametrize(
+    ("language", "wanted", "unwanted"),
+    [
+        ("ko", ["예: 2023, 2023-06", '<label class="required" for="id_milestone">마일스톤:'], ["e.g. 2023"]),
+        ("en", ["e.g. 2023, 2023-06", '<label class="required" for="id_milestone">Milestone:'], ["예: 2023"]),
+    ],
+)
+def test_the_claim_form_speaks_the_editors_language(staff_client, language, wanted, unwanted):
+    """The date's help text (built once, when the form class is defined) and the labels follow each request."""
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = staff_client.get(reverse("admin:timeline_claim_add"))
+    for text in wanted:
+        assertContains(response, text)
+    for text in unwanted:
+        assertNotContains(response, text)

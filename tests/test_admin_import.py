@@ -2,6 +2,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -45,6 +46,12 @@ def program():
 
 def upload(name: str = "binhae-daily-logistics.txt") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, (ARTICLES / name).read_bytes())
+
+
+def in_language(client, language: str):
+    """The client asks for `language` from now on (the header's switch sets this cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
 
 
 def token_of(response) -> str:
@@ -93,7 +100,7 @@ class TestImportPage:
         assert "<html" not in body and '<form class="import-form"' not in body, "only the preview partial"
         for text in ("빛고을 스마트 물류센터 내년 6월 완공", "오는 2024년 6월까지", "물류센터 건물 완공", "2024-06"):
             assert text in body
-        assert "드론 배송 협약 체결" in body and "new draft" in body
+        assert "드론 배송 협약 체결" in body and "새 초안" in body
         assert 'action="' + CONFIRM in body
         assert counts() == (0, 0, 4)
 
@@ -123,16 +130,26 @@ class TestImportPage:
     def test_bad_input_explains_and_saves_nothing(self, staff_client, program, data, message):
         if "file" in data:
             data = {"file": SimpleUploadedFile("article.txt", data["file"])}
+        # The form's own message is translated, the importer's are English only: read them in English.
+        in_language(staff_client, "en")
         response = staff_client.post(IMPORT, {"program": program.pk, **data}, headers=HTMX)
         assert response.status_code == 400
         assertContains(response, message, status_code=400)
         assert counts() == (0, 0, 4)
 
-    def test_oversized_upload(self, staff_client, program, settings):
+    @pytest.mark.parametrize(
+        ("language", "message"),
+        [
+            ("ko", "big.txt 파일은 6.0MB입니다. 기사는 5MB까지만 읽을 수 있습니다."),
+            ("en", "big.txt is 6.0 MB; articles are read up to 5 MB."),
+        ],
+    )
+    def test_oversized_upload(self, staff_client, program, settings, language, message):
         settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
         big = SimpleUploadedFile("big.txt", b"a" * (6 * 1024 * 1024))
+        in_language(staff_client, language)
         response = staff_client.post(IMPORT, {"program": program.pk, "file": big}, headers=HTMX)
-        assertContains(response, "up to 5 MB", status_code=400)
+        assertContains(response, message, status_code=400)
 
     def test_confirm_saves_what_was_previewed(self, staff_client, program):
         preview = staff_client.post(IMPORT, {"program": program.pk, "file": upload()}, headers=HTMX)
@@ -142,7 +159,7 @@ class TestImportPage:
         assert Claim.objects.filter(reviewed=False, source=source).count() == 5
         assert Milestone.objects.filter(key__startswith="draft-").count() == 1
         review = staff_client.get(response["Location"])
-        assertContains(review, "Saved the source with 5 unreviewed claims and 1 draft milestones")
+        assertContains(review, "출처를 저장했습니다. 검토 전 주장 5건과 초안 마일스톤 1개가 생겼습니다.")
         assertContains(review, "오는 2024년 6월까지")
 
     def test_confirm_with_a_given_date(self, staff_client, program):
@@ -159,7 +176,7 @@ class TestImportPage:
         preview = staff_client.post(IMPORT, {"program": program.pk, "file": upload()}, headers=HTMX)
         token = token_of(preview)
         response = staff_client.post(CONFIRM, {"article": token[:-3] + "AAA", "program": program.pk}, follow=True)
-        assertContains(response, "expired or was altered")
+        assertContains(response, "미리보기가 만료되었거나 변조되었습니다.")
         assert counts() == (0, 0, 4)
 
     def test_confirm_is_post_only(self, staff_client):
@@ -169,7 +186,7 @@ class TestImportPage:
         import_article(read_file(ARTICLES / "binhae-daily-logistics.txt"), program=program)
         before = counts()
         preview = staff_client.post(IMPORT, {"program": program.pk, "file": upload()}, headers=HTMX)
-        assertContains(preview, "Already imported")
+        assertContains(preview, "이미 가져온 기사입니다(출처: “")
         assertNotContains(preview, 'name="article"')
         assert counts() == before
 
@@ -203,7 +220,7 @@ class TestReview:
         assertContains(response, 'value="2024-06"')
         assertContains(response, 'value="2024-H2"', msg_prefix="halves are shown as an editor types them")
         assertNotContains(response, "검토 끝난 주장")
-        assertContains(response, "(draft)")
+        assertContains(response, "(초안)")
 
     def test_filters_by_program_and_source(self, staff_client, imported):
         other = ClaimFactory(reviewed=False, expression="다른 사업 주장")
@@ -250,8 +267,8 @@ class TestReview:
         draft_claim = next(c for key, c in imported.items() if key.startswith("draft-"))
         other = imported["operation"]
         response = staff_client.post(REVIEW, review_data([draft_claim, other], "reject"), follow=True)
-        assertContains(response, "2 claims rejected")
-        assertContains(response, "1 draft milestone left without claims was removed")
+        assertContains(response, "주장 2건을 거부(삭제)했습니다.")
+        assertContains(response, "주장이 남지 않은 초안 마일스톤 1개를 삭제했습니다.")
         assert not Claim.objects.filter(pk__in=[draft_claim.pk, other.pk]).exists()
         assert not Milestone.objects.filter(key__startswith="draft-").exists()
         assert Milestone.objects.filter(key="operation").exists(), "real milestones stay"
@@ -260,23 +277,113 @@ class TestReview:
         good, bad = imported["operation"], imported["building-completion"]
         data = review_data([good, bad], "accept", **{f"when-{bad.pk}": "2024-13"})
         response = staff_client.post(REVIEW, data)
-        assertContains(response, "month 13 does not exist", status_code=400)
-        assertContains(response, "Nothing was saved", status_code=400)
+        assertContains(response, "month 13 does not exist", status_code=400)  # timeline/dates.py: English only
+        assertContains(response, "아무것도 저장하지 않았습니다. 표시된 행을 고치세요.", status_code=400)
         assert not Claim.objects.filter(reviewed=True).exists()
 
     def test_milestone_of_another_program_is_refused(self, staff_client, imported):
         claim = imported["operation"]
         foreign = MilestoneFactory(program=ProgramFactory())
         response = staff_client.post(REVIEW, review_data([claim], "accept", **{f"milestone-{claim.pk}": foreign.pk}))
-        assertContains(response, "same program", status_code=400)
+        assertContains(response, "같은 사업의 마일스톤을 고르세요.", status_code=400)
         claim.refresh_from_db()
         assert claim.milestone.key == "operation" and not claim.reviewed
 
     def test_nothing_ticked(self, staff_client, imported):
         response = staff_client.post(REVIEW, {"action": "accept"}, follow=True)
-        assertContains(response, "Tick the claims to act on first")
+        assertContains(response, "처리할 주장을 먼저 선택하세요.")
 
     def test_reviewed_claims_of_other_sources_are_out_of_reach(self, staff_client, imported):
         done = ClaimFactory(reviewed=True, source=SourceFactory())
         staff_client.post(REVIEW, {"action": "reject", "selected": [done.pk]})
         assert Claim.objects.filter(pk=done.pk).exists()
+
+
+# Both screens follow the interface language: Korean by default, English on request.
+IMPORT_PAGE_TEXT = {
+    "ko": [
+        "기사 가져오기",
+        'value="미리보기"',
+        "또는 본문 붙여 넣기",
+        "5MB 이하의 .txt, .html, .htm 파일.",
+        "기사를 읽는 중…",
+        "- 선택하세요 -",
+    ],
+    "en": [
+        "Import an article",
+        'value="Preview"',
+        "or paste the text",
+        "A .txt, .html or .htm file of at most 5 MB.",
+        "Reading the article…",
+        "- Select an option -",
+    ],
+}
+PREVIEW_TEXT = {
+    "ko": ["새 초안", "<td>계획</td>", "<td>실제</td>", "<td>시작</td>", "<td>시점</td>", 'value="초안 주장으로 저장"'],
+    "en": [
+        "new draft",
+        "<td>planned</td>",
+        "<td>actual</td>",
+        "<td>start</td>",
+        "<td>event date</td>",
+        'value="Save as draft claims"',
+    ],
+}
+REVIEW_PAGE_TEXT = {
+    "ko": [
+        "가져온 주장 검토",
+        "선택한 주장 승인",
+        "수정 사항만 저장",
+        "날짜 입력 예:",
+        "(초안)",
+        "기사 가져오기",
+    ],
+    "en": [
+        "Review imported claims",
+        "Accept selected",
+        "Save corrections only",
+        "Dates are typed like",
+        "(draft)",
+        "Import article",
+    ],
+}
+ACCEPTED = {"ko": "주장 1건을 승인하고 일정을 다시 계산했습니다.", "en": "1 claim accepted; schedules refreshed."}
+OTHER = {"ko": "en", "en": "ko"}
+
+
+def assert_language(response, texts: dict, language: str, status_code: int = 200):
+    for text in texts[language]:
+        assertContains(response, text, status_code=status_code)
+    for text in texts[OTHER[language]]:
+        assertNotContains(response, text, status_code=status_code)
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+class TestLanguage:
+    def test_import_page(self, staff_client, program, language):
+        in_language(staff_client, language)
+        assert_language(staff_client.get(IMPORT), IMPORT_PAGE_TEXT, language)
+
+    def test_preview(self, staff_client, program, language):
+        in_language(staff_client, language)
+        response = staff_client.post(IMPORT, {"program": program.pk, "file": upload()}, headers=HTMX)
+        assert_language(response, PREVIEW_TEXT, language)
+
+    def test_form_error(self, staff_client, program, language):
+        in_language(staff_client, language)
+        response = staff_client.post(IMPORT, {"program": program.pk, "text": " "}, headers=HTMX)
+        message = {
+            "ko": "기사는 파일 올리기, 본문 붙여 넣기, URL 입력 중 한 가지 방법으로만 넣어 주세요.",
+            "en": "Give the article one way: upload a file, paste its text, or give its URL.",
+        }
+        assertContains(response, message[language], status_code=400)
+        assertNotContains(response, message[OTHER[language]], status_code=400)
+
+    def test_review_page_and_its_message(self, staff_client, imported, language):
+        in_language(staff_client, language)
+        review = staff_client.get(REVIEW)
+        assert_language(review, REVIEW_PAGE_TEXT, language)
+        claim = imported["operation"]
+        response = staff_client.post(REVIEW, review_data([claim], "accept"), follow=True)
+        assertContains(response, ACCEPTED[language])
+        assertNotContains(response, ACCEPTED[OTHER[language]])

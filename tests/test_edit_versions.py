@@ -6,8 +6,10 @@ what its (now stale) page holds with another change.
 """
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from pytest_django.asserts import assertContains
 
 from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
@@ -62,7 +64,7 @@ class TestMilestoneChangeForm:
         response = bob.post(url, {**bobs_page, "summary": "밥의 요약"})
         assert response.status_code == 200
         message = error_text(response)
-        assert "changed by someone else" in message
+        assert "이 마일스톤 항목을 연 뒤에 다른 사람이 수정했습니다" in message
         assert "alice" in message
         assert "“앨리스의 제목”" in message and "“원래 제목”" in message  # now vs. what Bob started from
         assertContains(response, "앨리스의 제목")  # the message is on the page
@@ -113,7 +115,7 @@ class TestMilestoneChangeForm:
         response = bob.post(url, {**bobs_page, "claims-0-when": "2023-06"})
         assert response.status_code == 200
         message = error_text(response)
-        assert "changed by someone else" in message
+        assert "이 주장 항목을 연 뒤에 다른 사람이 수정했습니다" in message
         assert milestone.edit_version == Milestone.objects.get().edit_version == 0  # only the claim changed
         assert "“연내”" in message and "“올 연말”" in message
         claim.refresh_from_db()
@@ -177,7 +179,7 @@ class TestReviewPage:
         assert bobs_page[f"version-{claim.pk}"] == "0"
         response = bob.post(review, {**bobs_page, "selected": str(claim.pk), "action": "accept"})
         assert response.status_code == 400
-        assertContains(response, "Someone else changed or removed this claim", status_code=400)
+        assertContains(response, "다른 사람이 이 주장을 수정하거나 삭제했습니다", status_code=400)
         claim.refresh_from_db()
         assert (claim.reviewed, claim.lo.year, claim.edit_version) == (False, 2024, 1)
 
@@ -217,3 +219,54 @@ class TestDerivedWritesAndTheModelCheck:
         errors = apply_edits([stale], {}, accept=True)
         assert list(errors) == [claim.pk]
         assert Claim.objects.get().reviewed is False
+
+
+CONFLICT_TEXT = {
+    "ko": [
+        "이 마일스톤 항목을 연 뒤에 다른 사람이 수정했습니다(연 버전 0, 현재 버전 1). "
+        "그래서 변경 내용은 저장하지 않았고, 아무것도 덮어쓰지 않았습니다.",
+        "수정한 사람: alice (",
+        "그사이 바뀐 내용: 제목 (한국어): 현재 “앨리스의 제목”, 처음 연 값 “원래 제목”.",
+        "페이지를 새로 고쳐 현재 버전을 확인한 뒤 다시 수정하세요.",
+    ],
+    "en": [
+        "This milestone was changed by someone else after you opened it (version 0, now 1), "
+        "so your changes were not saved and nothing was overwritten.",
+        "Changed by: alice (",
+        "Changed meanwhile: title (Korean): now “앨리스의 제목”, you started from “원래 제목”.",
+        "Reload the page to see the current version, then make your changes again.",
+    ],
+}
+
+
+@pytest.mark.parametrize(("language", "other"), [("ko", "en"), ("en", "ko")])
+def test_the_conflict_message_speaks_the_editors_language(editors, language, other):
+    alice, bob = editors
+    bob.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    milestone = MilestoneFactory(title_ko="원래 제목")
+    url = reverse("admin:timeline_milestone_change", args=[milestone.pk])
+    alices_page, bobs_page = open_form(alice, url, "milestone"), open_form(bob, url, "milestone")
+    assert alice.post(url, {**alices_page, "title_ko": "앨리스의 제목"}).status_code == 302
+    response = bob.post(url, {**bobs_page, "summary": "밥의 요약"})
+    assert response.status_code == 200
+    message = error_text(response)
+    for wanted in CONFLICT_TEXT[language]:
+        assert wanted in message
+    for unwanted in CONFLICT_TEXT[other]:
+        assert unwanted not in message
+
+
+@pytest.mark.parametrize(
+    ("language", "wanted"),
+    [
+        ("ko", "사업 {pk} 항목은 버전 0 이후에 다른 사람이 수정했습니다."),
+        ("en", "program {pk} was changed by someone else after version 0 was read."),
+    ],
+)
+def test_the_model_level_conflict_is_worded_in_the_active_language(language, wanted):
+    program = ProgramFactory()
+    stale = Program.objects.get(pk=program.pk)
+    program.save()
+    with translation.override(language), pytest.raises(EditConflict) as raised:
+        stale.save()
+    assert str(raised.value) == wanted.format(pk=program.pk)

@@ -133,7 +133,7 @@ class TestHistoryPage:
         edit_through_the_admin(staff, program, agency="C")
         response = staff.post(url, data)
         assert response.status_code == 200
-        assertContains(response, "changed by someone else")
+        assertContains(response, "이 사업 항목을 연 뒤에 다른 사람이 수정했습니다")
         assert Program.objects.get().agency == "C"
 
 

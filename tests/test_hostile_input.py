@@ -256,7 +256,7 @@ CASES = [
         ),
         "YYYY-MM-DD",
     ),
-    Case("admin-import-empty-paste", import_form(text="   "), "one way"),
+    Case("admin-import-empty-paste", import_form(text="   "), "한 가지 방법으로만"),
     Case("admin-import-url-loopback", import_form(url="http://127.0.0.1/"), "127.0.0.1"),
     # --- admin forms -----------------------------------------------------------------
     Case("claim-ends-before-start", post("admin:timeline_claim_add", claim_form(when="2024/2020")), "ends"),

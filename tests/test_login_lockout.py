@@ -57,8 +57,46 @@ def test_five_failures_lock_the_username_out_even_with_the_right_password(users)
     response = attempt(client, "editor", "pw-editor-123")
     assert response.status_code == 429
     text = response.content.decode()
-    assert "Login refused" in text and "15 minutes" in text
+    assert "로그인이 거부되었습니다" in text and "15분 뒤에 다시 시도하세요" in text  # Korean by default
     assert not is_logged_in(client)
+
+
+LOCKOUT_TEXT = {
+    "ko": [
+        "<title>로그인 실패 횟수 초과 |",
+        "로그인이 거부되었습니다: 지금 접속한 주소에서 이 계정으로 로그인에 5번 실패했습니다.",
+        "15분 뒤에 다시 시도하세요. 그때까지는 비밀번호가 맞더라도 모든 로그인 시도가 거부됩니다.",
+        "로그인 페이지로 돌아가기",
+    ],
+    "en": [
+        "<title>Too many failed logins |",
+        "Login refused: 5 failed login attempts for this account from your address.",
+        "Try again in 15 minutes; until then every attempt is refused, even with the right password.",
+        "Back to the login page",
+    ],
+}
+
+
+@pytest.mark.parametrize(("language", "other"), [("ko", "en"), ("en", "ko")])
+def test_the_lockout_page_speaks_the_interface_language(users, language, other):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    fail(client, "editor", 5)
+    response = attempt(client, "editor", "pw-editor-123")
+    assert response.status_code == 429
+    text = response.content.decode()
+    for wanted in LOCKOUT_TEXT[language]:
+        assert wanted in text
+    for unwanted in LOCKOUT_TEXT[other]:
+        assert unwanted not in text
+
+
+def test_without_a_cool_off_the_page_sends_editors_to_an_administrator(users, settings):
+    settings.AXES_COOLOFF_TIME = None
+    client = Client()
+    fail(client, "editor", 5)
+    text = attempt(client, "editor", "pw-editor-123").content.decode()
+    assert "관리자에게 계정 잠금 해제를 요청하세요." in text and "분 뒤에" not in text
 
 
 def test_another_user_from_the_same_address_is_not_locked(users):

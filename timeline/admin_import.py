@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
+from .articles.claims import Candidate
 from .articles.read import MAX_BYTES, Article, ArticleError, read_bytes, read_text, read_url
 from .dates import DateSpan, DateSpanError, Precision
 from .importing import DRAFT_PREFIX, candidates_for, existing_source, import_article, with_publication_date
@@ -39,7 +40,9 @@ REVIEW_LIMIT = 200
 
 
 class ImportArticleForm(forms.Form):
-    program = forms.ModelChoiceField(Program.objects.all(), label=_("program"))
+    # Django's blank-choice label, named here so that it is in our catalog: Django's own Korean
+    # catalog lacks it, and ours then serves every select of the admin with it too.
+    program = forms.ModelChoiceField(Program.objects.all(), label=_("program"), empty_label=_("- Select an option -"))
     file = forms.FileField(
         label=_("file"),
         required=False,
@@ -75,8 +78,11 @@ class ImportArticleForm(forms.Form):
         if how == "file":
             if value.size > MAX_BYTES:
                 raise ArticleError(
-                    f"{value.name} is {value.size / 1_048_576:.1f} MB; articles are read up to "
-                    f"{MAX_BYTES / 1_048_576:.0f} MB. Upload just the article's text or page."
+                    _(
+                        "%(name)s is %(size)s MB; articles are read up to %(limit)d MB. "
+                        "Upload just the article's text or page."
+                    )
+                    % {"name": value.name, "size": f"{value.size / 1_048_576:.1f}", "limit": MAX_BYTES // 1_048_576}
                 )
             return read_bytes(value.read(), name=value.name, content_type="")
         if how == "text":
@@ -92,6 +98,15 @@ def editable(span: DateSpan) -> str:
         case Precision.QUARTER:
             return f"{span.lo.year}-Q{(span.lo.month + 2) // 3}"
     return span.edtf
+
+
+def candidate_rows(candidates: list[Candidate]) -> list[dict]:
+    """The preview's rows: each candidate with its "which date" and "planned or actual" as labels."""
+    fields, statuses = dict(ClaimField.choices), dict(ClaimStatus.choices)
+    return [
+        {"candidate": c, "field": fields.get(c.field, c.field), "status": statuses.get(c.status, c.status)}
+        for c in candidates
+    ]
 
 
 def sign_article(article: Article, *, date_given: bool) -> str:
@@ -144,7 +159,7 @@ class ImportPagesMixin:
             preview = {
                 "article": article,
                 "program": program,
-                "candidates": candidates_for(article, program=program),
+                "candidates": candidate_rows(candidates_for(article, program=program)),
                 "existing": existing_source(article),
                 "token": sign_article(article, date_given=form.cleaned_data.get("published") is not None),
             }
@@ -235,11 +250,17 @@ class ImportPagesMixin:
             messages.error(request, _("Nothing was saved: fix the marked rows."))
             return None, errors
         message = (
-            ngettext("%(n)d claim accepted", "%(n)d claims accepted", len(selected))
+            ngettext(
+                "%(n)d claim accepted; schedules refreshed.",
+                "%(n)d claims accepted; schedules refreshed.",
+                len(selected),
+            )
             if action == "accept"
-            else ngettext("%(n)d claim saved", "%(n)d claims saved", len(selected))
+            else ngettext(
+                "%(n)d claim saved; schedules refreshed.", "%(n)d claims saved; schedules refreshed.", len(selected)
+            )
         )
-        messages.success(request, (message % {"n": len(selected)}) + "; " + str(_("schedules refreshed.")))
+        messages.success(request, message % {"n": len(selected)})
         return back, {}
 
 

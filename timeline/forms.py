@@ -2,10 +2,18 @@ from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .dates import ACCEPTED_FORMS, DateSpan, DateSpanError
 from .models import Claim
+
+
+def _date_examples() -> str:
+    return _("e.g. %(forms)s") % {"forms": ACCEPTED_FORMS}
+
+
+date_examples = lazy(_date_examples, str)
 
 
 class DateSpanField(forms.Field):
@@ -15,7 +23,8 @@ class DateSpanField(forms.Field):
     max_length = 60
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", _("e.g. %(forms)s") % {"forms": ACCEPTED_FORMS})
+        # Lazy: the field is built at import time, the help text is read in each request's language.
+        kwargs.setdefault("help_text", date_examples())
         super().__init__(**kwargs)
 
     def prepare_value(self, value):

@@ -16,7 +16,7 @@ from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -49,7 +49,8 @@ class EditConflict(Exception):
     def __init__(self, instance: models.Model, expected: int):
         self.instance, self.expected = instance, expected
         super().__init__(
-            f"{instance._meta.label} {instance.pk} was changed by someone else after version {expected} was read."
+            gettext("%(model)s %(pk)s was changed by someone else after version %(version)s was read.")
+            % {"model": instance._meta.verbose_name, "pk": instance.pk, "version": expected}
         )
 
 
@@ -102,7 +103,7 @@ class ProgramManager(models.Manager):
 
 
 class Program(EditVersioned, models.Model):
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     name_ko = models.CharField(_("name (Korean)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     agency = models.CharField(_("agency"), max_length=200, blank=True)
@@ -178,7 +179,7 @@ DERIVED_FIELDS = ["schedule", "status", "slip_days", "sort_date", "source_count"
 
 
 class Milestone(EditVersioned, models.Model):
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="milestones")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("program"))
     key = models.SlugField(_("key"), max_length=100, help_text=_("Stable id within the program."))
     kind = models.CharField(_("kind"), max_length=10, choices=MilestoneKind, default=MilestoneKind.SPAN)
     parent = models.ForeignKey(
@@ -417,8 +418,10 @@ def _precision_matches_bounds() -> Q:
 
 class Claim(EditVersioned, models.Model):
     uid = models.CharField(_("id"), max_length=64, unique=True, editable=False)
-    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="claims")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="claims", verbose_name=_("milestone")
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims", verbose_name=_("source"))
     field = models.CharField(_("which date"), max_length=8, choices=ClaimField)
     status = models.CharField(_("planned or actual"), max_length=8, choices=ClaimStatus)
     lo = models.DateField(_("from"))
@@ -431,7 +434,7 @@ class Claim(EditVersioned, models.Model):
         _("stated on"), null=True, blank=True, help_text=_("Defaults to the source's publication date.")
     )
     reviewed = models.BooleanField(_("reviewed"), default=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     edit_version = edit_version_field()
 
     objects = ClaimQuerySet.as_manager()
