@@ -27,6 +27,7 @@ from .dates import DateSpan
 from .schedule import Schedule
 
 DAY_MS = 86_400_000
+NARROW_TICK_SIZE = 10  # px: row labels on a phone (timeline.js)
 FONT = "'Noto Sans KR', 'Nanum Gothic', NanumGothic, 'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif"
 
 STATUS_COLORS = {
@@ -502,7 +503,7 @@ def gantt(
                 "urls": urls,
                 "hover": hovers,
                 "short_ticktext": short_ticks,
-                "short_margin": _label_margin(short_ticks, 12),
+                "short_margin": _label_margin(short_ticks, 12, size=NARROW_TICK_SIZE),
             },
         },
     }
@@ -512,13 +513,15 @@ def _day_iso(ms: int) -> str:
     return dt.date.fromordinal(ms // DAY_MS + EPOCH_ORDINAL).isoformat()
 
 
-def _label_margin(ticks: list[str], limit: int) -> int:
-    """Pixels for the row labels: the longest label at about 12 px a Hangul character, 7 a Latin one."""
+def _label_margin(ticks: list[str], limit: int, size: int = 12) -> int:
+    """Pixels for the row labels in a `size` px font: the longest label, a Hangul character
+    (or an em space) about `size` px wide, a Latin one about 0.6 of that."""
     if not ticks:
         return 10
     text = unescape(max(ticks, key=len).replace("<b>", "").replace("</b>", ""))
-    width = sum(12 if ord(ch) > 0x2E7F or ch == "\u2003" else 7 for ch in text)
-    return min(width, limit * 12 + 40) + 12
+    narrow = round(size * 0.6)
+    width = sum(size if ord(ch) > 0x2E7F or ch == "\u2003" else narrow for ch in text)
+    return min(width, limit * size + 40) + 12
 
 
 def _day_iso(ms: int) -> str:

@@ -21,6 +21,7 @@
     }
     if (narrow() && meta.short_ticktext) {
       layout.yaxis.ticktext = meta.short_ticktext;
+      layout.yaxis.tickfont = { size: 10 };  // charts.NARROW_TICK_SIZE
       layout.margin = Object.assign({}, layout.margin, { l: meta.short_margin || 4, r: 6 });
       if (layout.legend) layout.legend.font = { size: 10 };
     }
