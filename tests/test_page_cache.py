@@ -153,3 +153,12 @@ def test_staff_and_visitors_get_their_own_copies(client, program, django_user_mo
     staff.force_login(django_user_model.objects.create_superuser(username="ed", email="", password="pw-ed-12345"))
     assert admin_link in page(staff, program).content.decode()
     assert admin_link not in page(client, program).content.decode()
+
+
+def test_pages_over_the_size_cap_are_built_every_time(client, program, settings, django_assert_max_num_queries):
+    settings.TRACKER_PAGE_CACHE_MAX_BYTES = 1000
+    page(client, program)
+    with django_assert_max_num_queries(8) as queries:
+        again = page(client, program)
+    assert len(queries) > 1, "built again, not served from the cache"
+    assert figure_keys(again) == [f"m{n}" for n in range(5)]

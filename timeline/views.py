@@ -108,7 +108,9 @@ def _cached_page(request, program: Program, template: str, context: Callable[[],
     html = cache.get(key)
     if html is None:
         html = render_to_string(template, {**context(), **VISITOR_SLOTS}, request).encode()
-        cache.set(key, html, settings.TRACKER_PAGE_CACHE_SECONDS)
+        # Entries are counted, not weighed: a cap per page keeps the cache's memory bounded.
+        if len(html) <= settings.TRACKER_PAGE_CACHE_MAX_BYTES:
+            cache.set(key, html, settings.TRACKER_PAGE_CACHE_SECONDS)
     if CSRF_SLOT in html:
         html = html.replace(CSRF_SLOT, get_token(request).encode())
     if NONCE_SLOT in html:

@@ -217,12 +217,14 @@ AXES_CLIENT_IP_CALLABLE = login_client_ip
 TRACKER_STALE_SOURCE_DAYS = int(os.environ.get("TRACKER_STALE_SOURCE_DAYS", "365"))
 
 # Rendered program pages are cached per process, keyed on the program's data version
-# (views._cached_body), so an edit shows at once; the timeout only bounds memory.
+# (views._cached_page), so an edit shows at once. Memory per process stays under
+# ENTRIES x MAX_BYTES (100 x 2 MB; a 1,000-milestone page is 1 MB, larger ones are not cached).
 TRACKER_PAGE_CACHE_SECONDS = int(os.environ.get("TRACKER_PAGE_CACHE_SECONDS", "3600"))
+TRACKER_PAGE_CACHE_MAX_BYTES = int(os.environ.get("TRACKER_PAGE_CACHE_MAX_BYTES", str(2 * 1024 * 1024)))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("TRACKER_PAGE_CACHE_ENTRIES", "200"))},
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("TRACKER_PAGE_CACHE_ENTRIES", "100"))},
     }
 }
 
