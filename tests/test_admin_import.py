@@ -86,6 +86,13 @@ class TestAccess:
 
 
 class TestImportPage:
+    @pytest.mark.parametrize("url", [IMPORT, REVIEW])
+    def test_breadcrumbs_in_the_admin_markup(self, staff_client, url):
+        """Django 6 styles breadcrumbs as an <ol>; a <div> shows as bare links."""
+        html = staff_client.get(url).content.decode()
+        assert '<ol class="breadcrumbs">' in html and '<div class="breadcrumbs">' not in html
+        assert f'<a href="{reverse("admin:timeline_claim_changelist")}">' in html
+
     def test_form_page(self, staff_client, program):
         response = staff_client.get(IMPORT)
         assertContains(response, 'hx-post="' + IMPORT)
