@@ -105,3 +105,18 @@ def test_load_gwangju_skips_a_database_that_has_programs(gwangju):
 def test_unknown_fixture_file_is_a_clear_error():
     with pytest.raises(CommandError, match="No fixture named"):
         call_command("loaddata", "no_such_fixture_file", verbosity=0)
+
+
+def test_load_gwangju_gives_every_loaded_row_its_first_history_version():
+    from io import StringIO
+
+    from timeline.models import Claim, Milestone, Program, Source
+
+    call_command("load_gwangju", verbosity=0, stdout=StringIO())
+    for model in (Program, Milestone, Source, Claim):
+        rows = model.objects.count()
+        assert rows > 0
+        created = model.history.filter(history_type="+")
+        assert created.count() == rows == created.values("id").distinct().count(), model.__name__
+    building = Milestone.objects.get(key="dc-building-completion")
+    assert building.history.get().title_ko == building.title_ko

@@ -14,7 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Load even when programs exist (no duplicates).")
 
     def handle(self, *args, force: bool = False, **options):
-        if Program.objects.exists() and not force:
+        fresh = not Program.objects.exists()
+        if not fresh and not force:
             self.stdout.write("Programs already loaded; skipping the Gwangju fixture (use --force to reload).")
             return
         call_command("loaddata", str(FIXTURE), verbosity=options["verbosity"], stdout=self.stdout)
+        if fresh:
+            # loaddata writes no history (raw saves): give every loaded row its first version,
+            # so the admin's history starts at the loaded data and edits can be reverted to it.
+            call_command("populate_history", auto=True, stdout=self.stdout, stderr=self.stderr)
