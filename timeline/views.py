@@ -136,7 +136,7 @@ def program_detail(request, slug: str):
         }
 
     if request.htmx and not request.htmx.history_restore_request:
-        return _cached_page(request, program, "timeline/program_body.html#timeline", context)
+        return _cached_page(request, program, "timeline/program_detail.html#timeline", context)
     return _cached_page(request, program, "timeline/program_detail.html", context)
 
 
