@@ -53,3 +53,22 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     precision = "month"
     expression = "올 연말"
     reviewed = True
+
+
+def make_program(n_milestones: int, claims_per: int = 2) -> Program:
+    """A program "big" with a phase and n_milestones - 1 spans and events, half in the phase, each with dated claims."""
+    program = ProgramFactory(slug="big")
+    phase = MilestoneFactory(program=program, kind="phase", key="phase-a", title_ko="1단계")
+    sources = [SourceFactory(published_on=dt.date(2020 + i % 5, 1 + i % 12, 1)) for i in range(10)]
+    for i in range(n_milestones - 1):
+        m = MilestoneFactory(program=program, parent=phase if i % 2 else None, kind="span" if i % 3 else "event")
+        for k in range(claims_per):
+            ClaimFactory(
+                milestone=m,
+                source=sources[(i + k) % 10],
+                field="event" if m.kind == "event" else "end",
+                lo=dt.date(2022 + k, 12, 1),
+                hi=dt.date(2022 + k, 12, 31),
+                stated_on=dt.date(2021 + k, 1, 1),
+            )
+    return program

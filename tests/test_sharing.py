@@ -13,7 +13,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
+from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory, make_program
 from tests.pages import figure_keys
 from timeline.models import Claim, Milestone, Source
 
@@ -101,24 +101,6 @@ def program():
 
 def url(name: str, slug: str = "share") -> str:
     return reverse(f"timeline:{name}", args=[slug])
-
-
-def big_program(n: int):
-    program = ProgramFactory(slug="big")
-    sources = [SourceFactory(published_on=D(2020 + i % 5, 1 + i % 12, 1)) for i in range(10)]
-    phase = MilestoneFactory(program=program, kind="phase", key="phase-a")
-    for i in range(n - 1):
-        m = MilestoneFactory(program=program, parent=phase if i % 2 else None, kind="event" if i % 3 == 0 else "span")
-        for k in range(2):
-            ClaimFactory(
-                milestone=m,
-                source=sources[(i + k) % 10],
-                field="event" if m.kind == "event" else "end",
-                lo=D(2022 + k, 12, 1),
-                hi=D(2022 + k, 12, 31),
-                stated_on=D(2021 + k, 1, 1),
-            )
-    return program
 
 
 def read_csv(response) -> list[dict]:
@@ -221,7 +203,7 @@ class TestCsvExport:
 
     @pytest.mark.parametrize("size", [10, 200])
     def test_fixed_number_of_queries(self, client, django_assert_max_num_queries, size):
-        big_program(size)
+        make_program(size)
         with django_assert_max_num_queries(5):
             response = client.get(url("export_csv", "big"))
         assert len(read_csv(response)) == size
@@ -293,7 +275,7 @@ class TestJsonExport:
 
     @pytest.mark.parametrize("size", [10, 200])
     def test_fixed_number_of_queries(self, client, django_assert_max_num_queries, size):
-        big_program(size)
+        make_program(size)
         with django_assert_max_num_queries(6):
             data = client.get(url("export_json", "big")).json()
         assert len(data["milestones"]) == size
@@ -361,7 +343,7 @@ class TestIcsExport:
 
     @pytest.mark.parametrize("size", [10, 200])
     def test_fixed_number_of_queries(self, client, django_assert_max_num_queries, size):
-        big_program(size)
+        make_program(size)
         with django_assert_max_num_queries(5):
             found = events(client.get(url("export_ics", "big")))
         assert len(found) == size - 1  # the phase has no claim of its own
@@ -540,7 +522,7 @@ class TestSourcesPage:
 
     @pytest.mark.parametrize("size", [10, 200])
     def test_fixed_number_of_queries(self, client, django_assert_max_num_queries, size):
-        big_program(size)
+        make_program(size)
         with django_assert_max_num_queries(4):
             response = client.get(url("sources", "big"))
         assert response.content.decode().count('<li class="source"') == 10

@@ -5,30 +5,12 @@ from django.conf import settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
+from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory, make_program
 from tests.pages import figure_keys
 from timeline.models import Milestone
 
 pytestmark = pytest.mark.django_db
 D = dt.date
-
-
-def make_program(n_milestones: int, claims_per: int = 2):
-    program = ProgramFactory(slug="big")
-    phase = MilestoneFactory(program=program, kind="phase", key="phase-a", title_ko="1단계")
-    sources = [SourceFactory(published_on=D(2020 + i % 5, 1 + i % 12, 1)) for i in range(10)]
-    for i in range(n_milestones - 1):
-        m = MilestoneFactory(program=program, parent=phase if i % 2 else None, kind="span" if i % 3 else "event")
-        for k in range(claims_per):
-            ClaimFactory(
-                milestone=m,
-                source=sources[(i + k) % 10],
-                field="event" if m.kind == "event" else "end",
-                lo=D(2022 + k, 12, 1),
-                hi=D(2022 + k, 12, 31),
-                stated_on=D(2021 + k, 1, 1),
-            )
-    return program
 
 
 @pytest.fixture

@@ -1,23 +1,15 @@
 """Browser tests: Playwright driving Debian's Chromium against Django's live_server."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from timeline.bench_browser import CHROMIUM
+from timeline.bench_browser import CHROMIUM_ARGS as ARGS
+
 SCREENSHOTS = Path(os.environ.get("TRACKER_SCREENSHOTS", settings.BASE_DIR / "screenshots"))
 
 
