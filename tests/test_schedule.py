@@ -1,7 +1,9 @@
 import datetime as dt
 
+import pytest
+
 from timeline.dates import DateSpan
-from timeline.schedule import ClaimFact, derive
+from timeline.schedule import ClaimFact, delay_in_unit, derive
 
 D = dt.date
 TODAY = D(2026, 11, 25)
@@ -47,17 +49,79 @@ def test_as_of_gives_the_schedule_known_then():
     assert derive(claims, today=TODAY).status == "done"
 
 
-def test_slip_is_latest_planned_end_minus_first():
+def test_delay_is_the_actual_end_against_the_first_plan():
+    # Promised for December 2022, a later forecast said 2022 again, it was finished in February 2023.
+    claims = [
+        fact(1, "event", "planned", DateSpan.month(2022, 12), D(2021, 1, 3)),
+        fact(2, "event", "planned", DateSpan.month(2022, 12), D(2022, 4, 12)),
+        fact(3, "event", "actual", DateSpan.month(2023, 2), D(2024, 9, 22)),
+    ]
+    schedule = derive(claims, kind="event", today=TODAY)
+    assert schedule.baseline_end.claim_id == 1
+    assert schedule.delay_days == (D(2023, 2, 1) - D(2022, 12, 1)).days == 62
+    assert schedule.delay_basis == "actual"
+    assert schedule.drift_days == 0, "the forecast itself never moved"
+    assert delay_in_unit(schedule) == (2, "month")
+
+
+def test_without_an_actual_date_the_delay_is_the_forecast_against_the_first_plan():
     claims = [
         fact(1, "end", "planned", DateSpan.year(2024), D(2020, 1, 29)),
         fact(2, "end", "planned", DateSpan.quarter(2025, 1), D(2024, 9, 22)),
     ]
-    assert derive(claims, today=TODAY).slip_days == (D(2025, 3, 31) - D(2024, 12, 31)).days
+    schedule = derive(claims, today=TODAY)
+    assert schedule.delay_days == (D(2025, 1, 1) - D(2024, 1, 1)).days
+    assert schedule.delay_basis == "forecast"
+    assert schedule.drift_days == schedule.delay_days
+    assert delay_in_unit(schedule) == (1, "year"), "a year-precise plan is late by about a year, not by 366 days"
 
 
-def test_no_slip_with_a_single_forecast():
-    claims = [fact(1, "end", "planned", DateSpan.year(2024), D(2020, 1, 29))]
-    assert derive(claims, today=TODAY).slip_days is None
+def test_a_later_plan_that_came_true_is_still_late_against_the_first():
+    # The old "slip" (latest plan minus first) said -214 days here; the reader needs "about nine months late".
+    claims = [
+        fact(1, "event", "planned", DateSpan.month(2024, 12), D(2024, 1, 16)),
+        fact(2, "event", "planned", DateSpan.month(2024, 5), D(2024, 5, 7)),
+        fact(3, "event", "actual", DateSpan.day(D(2025, 9, 11)), D(2025, 9, 11)),
+    ]
+    schedule = derive(claims, kind="event", today=TODAY)
+    assert schedule.baseline_end.span == DateSpan.month(2024, 12)
+    assert schedule.delay_days == (D(2025, 9, 11) - D(2024, 12, 1)).days
+    assert delay_in_unit(schedule) == (9, "month")
+    assert schedule.drift_days < 0, "the forecast moved earlier, the event came later"
+
+
+def test_undated_plans_cannot_be_the_baseline_when_a_dated_one_exists():
+    claims = [
+        fact(1, "end", "planned", DateSpan.month(2023, 7), None),
+        fact(2, "end", "planned", DateSpan.month(2022, 12), D(2021, 1, 3)),
+    ]
+    assert derive(claims, today=TODAY).baseline_end.claim_id == 2
+
+
+def test_no_delay_without_a_plan():
+    claims = [fact(1, "event", "actual", DateSpan.month(2023, 2), D(2024, 9, 22))]
+    schedule = derive(claims, kind="event", today=TODAY)
+    assert schedule.delay_days is None
+    assert delay_in_unit(schedule) is None
+
+
+@pytest.mark.parametrize(
+    ("baseline", "outcome", "expected"),
+    [
+        pytest.param(DateSpan.day(D(2024, 3, 1)), DateSpan.day(D(2024, 3, 13)), (12, "day"), id="days-for-days"),
+        pytest.param(DateSpan.month(2022, 12), DateSpan.day(D(2023, 2, 20)), (3, "month"), id="month-and-day"),
+        pytest.param(DateSpan.half(2023, 1), DateSpan.half(2023, 2), (6, "month"), id="halves-in-months"),
+        pytest.param(DateSpan.year(2024), DateSpan.year(2026), (2, "year"), id="years"),
+        pytest.param(DateSpan.month(2024, 6), DateSpan.month(2024, 6), (0, "month"), id="on-time"),
+        pytest.param(DateSpan.month(2024, 6), DateSpan.month(2024, 3), (-3, "month"), id="early"),
+    ],
+)
+def test_delay_is_told_in_the_unit_the_precision_allows(baseline, outcome, expected):
+    claims = [
+        fact(1, "event", "planned", baseline, D(2020, 1, 1)),
+        fact(2, "event", "actual", outcome, D(2027, 1, 1)),
+    ]
+    assert delay_in_unit(derive(claims, kind="event", today=TODAY)) == expected
 
 
 def test_only_reviewed_claims_count():
@@ -180,3 +244,32 @@ def test_an_actual_claim_cannot_report_a_future_end():
     assert schedule.actual_end is None
     assert schedule.planned_end.span == DateSpan.year(2029)
     assert schedule.status == "in_progress"
+
+
+def test_an_actual_date_after_an_exact_report_day_is_a_plan_and_a_contradiction():
+    claims = [fact(1, "event", "actual", DateSpan.day(D(2025, 8, 22)), D(2025, 8, 1))]
+    schedule = derive(claims, kind="event", today=TODAY)
+    assert schedule.actual_end is None and schedule.planned_end.claim_id == 1
+    assert [p.kind for p in schedule.problems] == ["actual_after_report"]
+
+
+def test_a_roughly_dated_report_can_tell_of_a_later_day_in_its_month():
+    # Published "some day in August 2025" (stored as 2025-08-01, approximate): "22일" is not in its future.
+    claims = [
+        ClaimFact(1, "event", "actual", DateSpan.day(D(2025, 8, 22)), D(2025, 8, 1), 1, stated_approx=True),
+    ]
+    schedule = derive(claims, kind="event", today=TODAY)
+    assert schedule.actual_end.claim_id == 1
+    assert schedule.problems == ()
+    then = derive(claims, kind="event", today=TODAY, as_of=D(2025, 8, 10))
+    assert then.actual_end is None, "as known on the 10th, the 22nd had not happened"
+
+
+def test_an_end_reported_before_its_start_is_a_contradiction():
+    claims = [
+        fact(1, "start", "actual", DateSpan.month(2024, 1), D(2024, 2, 12)),
+        fact(2, "end", "actual", DateSpan.month(2023, 11), D(2024, 2, 12)),
+    ]
+    schedule = derive(claims + [fact(3, "end", "planned", DateSpan.month(2027, 12), D(2024, 2, 12))], today=TODAY)
+    assert [(p.kind, p.claim_ids) for p in schedule.problems] == [("actual_end_before_start", (1, 2))]
+    assert schedule.delay_days is None, "an end reported before its start says nothing about the delay"

@@ -14,15 +14,34 @@ A claim feeds a slot by what it is about:
 
 Nothing can have happened after the day it was reported: the part of an ``actual``
 claim that lies wholly after its statement date ("지난 2020년부터 10년간" said in 2025
-puts the end in 2029) counts as planned.
+puts the end in 2029) counts as planned. A statement date known only roughly (the
+source's publication date is approximate) cannot show that, so such claims stay actual,
+except in an as-of view, where nothing after the day counts as done.
 
 Only reviewed claims count. In each slot the claim stated last wins (ties: the finer
 precision, then the later claim). Restricting the claims to those stated on or
 before a day gives the schedule **as known then**. Claims with no known statement
 date count as the oldest word and are left out of an as-of view.
 
-Slip is the latest planned end minus the first planned end, in days (their upper
-bounds). Two claims from different sources disagree when their spans do not
+Three readings of the end answer "was it late?":
+
+- the **baseline**: the first planned date, by statement date (ties: the finer
+  precision, then the earlier claim): what was promised first;
+- the **forecast**: the latest planned date (the slot's winner);
+- the **actual** date, when it is known.
+
+``delay_days`` is the actual end when known, else the forecast end, minus the
+baseline end, comparing the same edge (the first day) of both spans (unknown when the
+actual end is reported before the actual start: that data contradicts itself); its precision
+is the coarser of the two, so "2022년 12월" against "2023년 2월" reads "about two
+months", not "62 days". ``drift_days`` is the forecast end minus the baseline end:
+how far the promise itself moved, whatever happened (the old "slip").
+
+A schedule also says where the data contradicts itself (`Problem`): an actual end
+before the actual start, a planned end before the planned start, and an actual date
+that lies wholly after the day it was reported (it counts as planned, and is flagged).
+
+Two claims from different sources disagree when their spans do not
 overlap: for actual dates that is always a conflict; for planned dates only when
 they were stated within `CONFLICT_WINDOW_DAYS` of each other (later forecasts
 replacing earlier ones is the forecast history, not a conflict).
@@ -41,6 +60,10 @@ PLANNED_CLAIM, ACTUAL_CLAIM = "planned", "actual"
 DONE, IN_PROGRESS, OVERDUE, PLANNED, CANCELLED = "done", "in_progress", "overdue", "planned", "cancelled"
 SLOTS = ("planned_start", "planned_end", "actual_start", "actual_end")
 CONFLICT_WINDOW_DAYS = 14
+# Kinds of `Problem`: where the data contradicts itself.
+ACTUAL_END_BEFORE_START = "actual_end_before_start"
+PLANNED_END_BEFORE_START = "planned_end_before_start"
+ACTUAL_AFTER_REPORT = "actual_after_report"
 
 _FINENESS = {
     Precision.DAY: 0,
@@ -63,6 +86,8 @@ class ClaimFact:
     reviewed: bool = True
     expression: str = ""
     source_label: str = ""
+    # The statement date is only roughly known (an undated article placed by its id or month).
+    stated_approx: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +134,22 @@ class Conflict:
 
 
 @dataclass(frozen=True, slots=True)
+class Problem:
+    """The data contradicts itself: `kind` is one of the module's problem kinds, `claim_ids` the claims involved."""
+
+    kind: str
+    claim_ids: tuple[int | None, ...]
+    on: dt.date | None = None  # where the chart marks it
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "claims": list(self.claim_ids), "on": self.on.isoformat() if self.on else None}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Problem:
+        return cls(d["kind"], tuple(d.get("claims", ())), dt.date.fromisoformat(d["on"]) if d.get("on") else None)
+
+
+@dataclass(frozen=True, slots=True)
 class Forecast:
     """One planned-end statement: on `stated_on`, the end was expected in `span`."""
 
@@ -136,9 +177,13 @@ class Schedule:
     planned_end: Pick | None = None
     actual_start: Pick | None = None
     actual_end: Pick | None = None
+    baseline_start: Pick | None = None
+    baseline_end: Pick | None = None
     status: str = PLANNED
-    slip_days: int | None = None
+    delay_days: int | None = None
+    drift_days: int | None = None
     conflicts: tuple[Conflict, ...] = ()
+    problems: tuple[Problem, ...] = ()
     forecasts: tuple[Forecast, ...] = ()
     source_count: int = 0
     claim_count: int = 0
@@ -164,6 +209,22 @@ class Schedule:
         return self.actual_end or self.planned_end
 
     @property
+    def delay_basis(self) -> str | None:
+        """What the delay measures the baseline against: "actual" or "forecast" (None: no delay)."""
+        if self.delay_days is None:
+            return None
+        return "actual" if self.actual_end else "forecast"
+
+    @property
+    def delay_precision(self) -> Precision | None:
+        """The coarser precision of the two dates the delay compares: the unit it can honestly be told in."""
+        if self.delay_days is None or self.baseline_end is None:
+            return None
+        other = self.actual_end or self.planned_end
+        spans = [self.baseline_end.span] + ([other.span] if other else [])
+        return max((s.precision for s in spans), key=_FINENESS.__getitem__)
+
+    @property
     def sort_date(self) -> dt.date | None:
         candidates = [getattr(self, s).span.lo for s in SLOTS if getattr(self, s)]
         return min(candidates) if candidates else None
@@ -172,9 +233,13 @@ class Schedule:
         return {
             "kind": self.kind,
             **{slot: getattr(self, slot).as_dict() if getattr(self, slot) else None for slot in SLOTS},
+            "baseline_start": self.baseline_start.as_dict() if self.baseline_start else None,
+            "baseline_end": self.baseline_end.as_dict() if self.baseline_end else None,
             "status": self.status,
-            "slip_days": self.slip_days,
+            "delay_days": self.delay_days,
+            "drift_days": self.drift_days,
             "conflicts": [c.as_dict() for c in self.conflicts],
+            "problems": [p.as_dict() for p in self.problems],
             "forecasts": [f.as_dict() for f in self.forecasts],
             "source_count": self.source_count,
             "claim_count": self.claim_count,
@@ -188,9 +253,13 @@ class Schedule:
         return cls(
             kind=d.get("kind", "span"),
             **{slot: Pick.from_dict(d[slot]) if d.get(slot) else None for slot in SLOTS},
+            baseline_start=Pick.from_dict(d["baseline_start"]) if d.get("baseline_start") else None,
+            baseline_end=Pick.from_dict(d["baseline_end"]) if d.get("baseline_end") else None,
             status=d.get("status", PLANNED),
-            slip_days=d.get("slip_days"),
+            delay_days=d.get("delay_days"),
+            drift_days=d.get("drift_days"),
             conflicts=tuple(Conflict.from_dict(c) for c in d.get("conflicts", ())),
+            problems=tuple(Problem.from_dict(p) for p in d.get("problems", ())),
             forecasts=tuple(Forecast.from_dict(f) for f in d.get("forecasts", ())),
             source_count=d.get("source_count", 0),
             claim_count=d.get("claim_count", 0),
@@ -205,7 +274,7 @@ class Schedule:
         return self if status == self.status else replace(self, status=status)
 
 
-def _slot_entries(fact: ClaimFact) -> list[tuple[str, DateSpan]]:
+def _slot_entries(fact: ClaimFact, as_of: dt.date | None = None) -> list[tuple[str, DateSpan]]:
     match fact.field:
         case "start":
             entries = [("start", fact.span)]
@@ -217,13 +286,17 @@ def _slot_entries(fact: ClaimFact) -> list[tuple[str, DateSpan]]:
             entries = [("start", fact.span), ("end", fact.span)]
         case _:
             raise ValueError(f"unknown claim field {fact.field!r}")
-    return [(f"{_status_for(fact, span)}_{which}", span) for which, span in entries]
+    return [(f"{_status_for(fact, span, as_of)}_{which}", span) for which, span in entries]
 
 
-def _status_for(fact: ClaimFact, span: DateSpan) -> str:
+def _status_for(fact: ClaimFact, span: DateSpan, as_of: dt.date | None = None) -> str:
+    """Nothing can have happened after the day it was reported, nor, as known on a day, after that day."""
     if fact.status != ACTUAL_CLAIM:
         return "planned"
-    if fact.stated_on is not None and span.lo > fact.stated_on:
+    limit = fact.stated_on if fact.stated_on is not None and not fact.stated_approx else None
+    if as_of is not None:
+        limit = min(limit, as_of) if limit else as_of
+    if limit is not None and span.lo > limit:
         return "planned"
     return "actual"
 
@@ -231,6 +304,50 @@ def _status_for(fact: ClaimFact, span: DateSpan) -> str:
 def _rank(fact: ClaimFact, span: DateSpan) -> tuple:
     stated = fact.stated_on or dt.date.min
     return (stated, -_FINENESS[span.precision], fact.id or 0)
+
+
+def _first_rank(fact: ClaimFact, span: DateSpan) -> tuple:
+    """The baseline's order: earliest statement (undated ones last: they cannot be shown to be first),
+    then the finer precision, then the earlier claim."""
+    return (fact.stated_on is None, fact.stated_on or dt.date.min, _FINENESS[span.precision], fact.id or 0)
+
+
+def _pick(fact: ClaimFact, span: DateSpan) -> Pick:
+    return Pick(span, fact.id, fact.stated_on, fact.source_id)
+
+
+def _first(items: list[tuple[ClaimFact, DateSpan]]) -> Pick | None:
+    return _pick(*min(items, key=lambda item: _first_rank(*item))) if items else None
+
+
+def _days_between(earlier: DateSpan, later: DateSpan) -> int:
+    """Signed days from one span to another, edge to same edge (their first days)."""
+    return (later.lo - earlier.lo).days
+
+
+DAY_UNIT, MONTH_UNIT, YEAR_UNIT = "day", "month", "year"
+_UNIT_FOR = {
+    Precision.DAY: DAY_UNIT,
+    Precision.MONTH: MONTH_UNIT,
+    Precision.QUARTER: MONTH_UNIT,
+    Precision.HALF: MONTH_UNIT,
+    Precision.YEAR: YEAR_UNIT,
+    Precision.RANGE: YEAR_UNIT,
+}
+_DAYS_IN = {DAY_UNIT: 1, MONTH_UNIT: 365.25 / 12, YEAR_UNIT: 365.25}
+
+
+def delay_in_unit(schedule: Schedule) -> tuple[int, str] | None:
+    """The delay rounded to the unit its dates' precision allows: (2, "month") for 62 days between two months."""
+    precision = schedule.delay_precision
+    if precision is None:
+        return None
+    unit = _UNIT_FOR[precision]
+    days = schedule.delay_days
+    value = round(abs(days) / _DAYS_IN[unit])
+    if unit == YEAR_UNIT and value == 0 and abs(days) >= _DAYS_IN[MONTH_UNIT] * 6:
+        value = 1  # half a year or more late reads as "about a year", not "on time"
+    return (value if days >= 0 else -value), unit
 
 
 def status_on(schedule: Schedule, today: dt.date) -> str:
@@ -261,32 +378,37 @@ def derive(
 
     entries: dict[str, list[tuple[ClaimFact, DateSpan]]] = {slot: [] for slot in SLOTS}
     for fact in facts:
-        for slot, span in _slot_entries(fact):
+        for slot, span in _slot_entries(fact, as_of):
             entries[slot].append((fact, span))
 
     picks: dict[str, Pick | None] = {}
     for slot, items in entries.items():
-        if not items:
-            picks[slot] = None
-            continue
-        fact, span = max(items, key=lambda item: _rank(*item))
-        picks[slot] = Pick(span, fact.id, fact.stated_on, fact.source_id)
+        picks[slot] = _pick(*max(items, key=lambda item: _rank(*item))) if items else None
+    baseline_start, baseline_end = (_first(entries[slot]) for slot in ("planned_start", "planned_end"))
 
     forecasts = tuple(
         Forecast(fact.stated_on, span, fact.id)
         for fact, span in sorted(entries["planned_end"], key=lambda item: _rank(*item))
     )
-    slip = None
-    dated = [f for f in forecasts if f.stated_on is not None]
-    if len(dated) >= 2:
-        slip = (dated[-1].span.hi - dated[0].span.hi).days
+    problems = tuple(_problems(facts, picks))
+    delay = drift = None
+    if baseline_end is not None:
+        forecast = picks["planned_end"]
+        drift = _days_between(baseline_end.span, forecast.span)
+        # An end reported before its own start cannot say how late the end was.
+        if not any(p.kind == ACTUAL_END_BEFORE_START for p in problems):
+            delay = _days_between(baseline_end.span, (picks["actual_end"] or forecast).span)
 
     latest = max(facts, key=lambda f: (f.stated_on or dt.date.min, f.id or 0), default=None)
     schedule = Schedule(
         kind=kind,
         **picks,
-        slip_days=slip,
+        baseline_start=baseline_start,
+        baseline_end=baseline_end,
+        delay_days=delay,
+        drift_days=drift,
         conflicts=tuple(_conflicts(entries)),
+        problems=problems,
         forecasts=forecasts,
         source_count=len({f.source_id for f in facts}),
         claim_count=len(facts),
@@ -296,6 +418,22 @@ def derive(
         as_of=as_of,
     )
     return schedule.with_status_on(today)
+
+
+def _problems(facts: list[ClaimFact], picks: dict[str, Pick | None]) -> list[Problem]:
+    """Where the claims that count contradict themselves (see the module docstring)."""
+    found = []
+    for kind, start, end in (
+        (ACTUAL_END_BEFORE_START, picks["actual_start"], picks["actual_end"]),
+        (PLANNED_END_BEFORE_START, picks["planned_start"], picks["planned_end"]),
+    ):
+        if start and end and end.span.hi < start.span.lo:
+            found.append(Problem(kind, (start.claim_id, end.claim_id), end.span.mid))
+    for fact in sorted(facts, key=lambda f: (f.stated_on or dt.date.min, f.id or 0)):
+        exact = fact.stated_on is not None and not fact.stated_approx
+        if fact.status == ACTUAL_CLAIM and exact and fact.span.lo > fact.stated_on:
+            found.append(Problem(ACTUAL_AFTER_REPORT, (fact.id,), fact.span.lo))
+    return found
 
 
 def _conflicts(entries: dict[str, list[tuple[ClaimFact, DateSpan]]]) -> list[Conflict]:
