@@ -1,6 +1,9 @@
 import os
+from pathlib import Path
 
 import pytest
+
+GWANGJU_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "gwangju_ai_cluster.json"
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -23,3 +26,14 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser(username="editor", email="", password="pw-editor-123")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def gwangju(db):
+    """The Gwangju program, loaded from the project's fixture."""
+    from django.core.management import call_command
+
+    from timeline.models import Program
+
+    call_command("loaddata", str(GWANGJU_FIXTURE), verbosity=0)
+    return Program.objects.get(slug="gwangju-ai-cluster")

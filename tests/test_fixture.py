@@ -16,12 +16,6 @@ def counts():
     return tuple(m.objects.count() for m in (Program, Milestone, Source, Claim))
 
 
-@pytest.fixture
-def gwangju():
-    call_command("loaddata", str(FIXTURE), verbosity=0)
-    return Program.objects.get(slug="gwangju-ai-cluster")
-
-
 def test_fixture_holds_the_whole_dataset(gwangju):
     programs, milestones, sources, claims = counts()
     assert (programs, milestones) == (1, 45)
@@ -41,17 +35,18 @@ def test_loaddata_refreshes_the_cached_schedules(gwangju):
     assert not Milestone.objects.filter(schedule={}).exists()
 
 
-def test_data_center_completion_keeps_its_forecasts_slip_and_conflict(gwangju):
+def test_data_center_completion_keeps_its_forecasts_delay_and_conflict(gwangju):
     building = Milestone.objects.get(program=gwangju, key="dc-building-completion")
     schedule = building.derived
     stated = {f.stated_on for f in schedule.forecasts}
     assert len(stated) >= 5, "several planned-end claims from different dates"
-    assert schedule.slip_days is not None
+    assert schedule.baseline_end.span == DateSpan.month(2022, 12)
+    assert schedule.delay_days == 62, "finished 2023-02 against a first plan of 2022-12"
     actual_conflicts = [c for c in schedule.conflicts if c.slot == "actual_end"]
     assert actual_conflicts, "sources disagree about when the building was finished"
     spans = {s for c in actual_conflicts for s in c.spans}
     assert {DateSpan.year(2022), DateSpan.month(2023, 2), DateSpan.month(2023, 11)} <= spans
-    assert building.status == "done"
+    assert building.current_status() == "done"
 
 
 def test_as_of_april_2022_the_building_was_due_at_the_end_of_2022(gwangju):

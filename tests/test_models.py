@@ -100,11 +100,13 @@ def test_saving_a_claim_refreshes_the_cached_schedule():
     )
     milestone.refresh_from_db()
     assert milestone.derived.planned_end.span == DateSpan.year(2023)
-    assert milestone.slip_days == 365
+    assert milestone.delay_days == (D(2023, 1, 1) - D(2022, 12, 1)).days, (
+        "forecast 2023 against a first plan of 2022-12"
+    )
     later.delete()
     milestone.refresh_from_db()
     assert milestone.derived.planned_end.span == DateSpan.month(2022, 12)
-    assert milestone.slip_days is None
+    assert milestone.delay_days == 0
 
 
 def test_unreviewed_claims_do_not_move_the_schedule_until_accepted():

@@ -1,13 +1,15 @@
 from django.contrib import admin, messages
 from django.db import router, transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
+from .charts import delay_text
 from .forms import ClaimForm, EditVersionForm
-from .models import Claim, Milestone, MilestoneKind, Program, Source, refresh_schedules
+from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source, refresh_schedules
 from .templatetags.timeline import span_label, span_range
 
 
@@ -127,6 +129,32 @@ class PhaseFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """Status as it stands today (it ages: computed in SQL from the cached dates, not stored)."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return MilestoneStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in MilestoneStatus.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class ContradictionFilter(admin.SimpleListFilter):
+    title = _("contradictions")
+    parameter_name = "contradicts"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("data contradicts itself"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(problem_count__gt=0) if self.value() == "yes" else queryset
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(HistoryAdmin):
     list_display = [
@@ -135,19 +163,29 @@ class MilestoneAdmin(HistoryAdmin):
         "parent",
         "planned",
         "actual",
-        "status",
-        "slip_days",
+        "status_today",
+        "delay",
         "source_count",
         "conflict_count",
+        "problem_count",
     ]
-    list_filter = ["program", PhaseFilter, "kind", "status", UnreviewedClaimsFilter, "cancelled"]
+    list_filter = [
+        "program",
+        PhaseFilter,
+        "kind",
+        StatusFilter,
+        UnreviewedClaimsFilter,
+        ContradictionFilter,
+        "draft",
+        "cancelled",
+    ]
     search_fields = ["title_ko", "title_en", "key", "summary"]
     ordering = ["program", "position", "pk"]
     list_select_related = ["parent", "program"]
     autocomplete_fields = ["predecessors"]
     readonly_fields = ["derived_summary"]
     fieldsets = [
-        (None, {"fields": ["program", "key", "kind", "parent", "position", "cancelled"]}),
+        (None, {"fields": ["program", "key", "kind", "parent", "position", "cancelled", "draft"]}),
         (_("Titles"), {"fields": ["title_ko", "title_en", "summary"]}),
         (_("Dependencies"), {"fields": ["predecessors"], "classes": ["collapse"]}),
         (_("Derived from the claims"), {"fields": ["derived_summary"]}),
@@ -159,6 +197,19 @@ class MilestoneAdmin(HistoryAdmin):
         if db_field.name == "parent":
             kwargs["queryset"] = Milestone.objects.filter(kind=MilestoneKind.PHASE)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status(timezone.localdate())
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_today(self, obj: Milestone) -> str:
+        status = getattr(obj, "status", None) or obj.current_status()
+        return MilestoneStatus(status).label
+
+    @admin.display(description=_("against the first plan"), ordering="delay_days")
+    def delay(self, obj: Milestone) -> str:
+        schedule = obj.derived.with_status_on(timezone.localdate())
+        return delay_text(schedule, translation.get_language() or "ko") or "—"
 
     @admin.display(description=_("planned"))
     def planned(self, obj: Milestone) -> str:
@@ -177,14 +228,15 @@ class MilestoneAdmin(HistoryAdmin):
         s = obj.derived
         forecasts = ", ".join(f"{f.stated_on or '?'}: {span_label(f.span)}" for f in s.forecasts) or "—"
         return _(
-            "planned %(planned)s · actual %(actual)s · status %(status)s · slip %(slip)s days · "
-            "%(conflicts)s conflicts · forecasts of the end: %(forecasts)s"
+            "planned %(planned)s · actual %(actual)s · status %(status)s · against the first plan: %(delay)s · "
+            "%(conflicts)s conflicts · %(problems)s contradictions · forecasts of the end: %(forecasts)s"
         ) % {
             "planned": self.planned(obj),
             "actual": self.actual(obj),
-            "status": obj.get_status_display(),
-            "slip": s.slip_days if s.slip_days is not None else "—",
+            "status": self.status_today(obj),
+            "delay": self.delay(obj),
             "conflicts": len(s.conflicts),
+            "problems": len(s.problems),
             "forecasts": forecasts,
         }
 

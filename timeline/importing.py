@@ -246,6 +246,7 @@ def _plan(candidates: list[Candidate], *, program: Program, citation: str) -> li
                 title_ko=title[:300],
                 summary=DRAFT_SUMMARY.format(citation=citation),
                 position=position,
+                draft=True,
             )
             taken[key] = title
             position += 1

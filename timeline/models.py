@@ -13,7 +13,7 @@ import time
 
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -149,6 +149,11 @@ def touch_programs(program_ids=None) -> None:
     programs.update(data_version=time.time_ns())
 
 
+def is_editor(user) -> bool:
+    """Who sees the importer's drafts and unreviewed claims on the public pages (marked as such)."""
+    return bool(user is not None and user.is_active and user.is_staff)
+
+
 # --- Milestone --------------------------------------------------------------------
 
 
@@ -170,12 +175,46 @@ class MilestoneQuerySet(models.QuerySet):
     def for_timeline(self, program: Program):
         return self.filter(program=program).select_related("parent").order_by("position", "pk")
 
+    def public(self):
+        """What anonymous visitors may see: no draft proposed by the importer."""
+        return self.filter(draft=False)
+
+    def visible_to(self, user):
+        return self if is_editor(user) else self.public()
+
+    def with_status(self, today: dt.date):
+        """Annotate `status` as it stands on `today` (the rule of `schedule.status_on`, in SQL).
+
+        Status ages (a plan whose end has passed is overdue), so it is computed where it is
+        read, from the dates the schedule cache keeps in columns, never stored.
+        """
+        return self.annotate(
+            status=Case(
+                When(cancelled=True, then=Value(sched.CANCELLED)),
+                When(actual_end_lo__isnull=False, then=Value(sched.DONE)),
+                When(Q(actual_start_lo__isnull=False) & ~Q(kind=MilestoneKind.EVENT), then=Value(sched.IN_PROGRESS)),
+                When(planned_end_hi__lt=today, then=Value(sched.OVERDUE)),
+                default=Value(sched.PLANNED),
+                output_field=models.CharField(max_length=12, choices=MilestoneStatus.choices),
+            )
+        )
+
     def get_by_natural_key(self, program_slug, key):
         return self.get(program__slug=program_slug, key=key)
 
 
 # Written by refresh_schedule() with QuerySet.update(): no history row, no edit_version bump.
-DERIVED_FIELDS = ["schedule", "status", "slip_days", "sort_date", "source_count", "conflict_count"]
+DERIVED_FIELDS = [
+    "schedule",
+    "delay_days",
+    "sort_date",
+    "planned_end_hi",
+    "actual_start_lo",
+    "actual_end_lo",
+    "source_count",
+    "conflict_count",
+    "problem_count",
+]
 
 
 class Milestone(EditVersioned, models.Model):
@@ -199,16 +238,23 @@ class Milestone(EditVersioned, models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     cancelled = models.BooleanField(_("cancelled"), default=False)
-
-    # Derived from the claims by refresh_schedule(); never edited by hand.
-    schedule = models.JSONField(_("derived schedule"), default=dict, blank=True, editable=False)
-    status = models.CharField(
-        _("status"), max_length=12, choices=MilestoneStatus, default=MilestoneStatus.PLANNED, editable=False
+    draft = models.BooleanField(
+        _("draft"),
+        default=False,
+        help_text=_("Proposed by the article importer and not yet accepted: only editors see it."),
     )
-    slip_days = models.IntegerField(_("slip (days)"), null=True, blank=True, editable=False)
+
+    # Derived from the claims by refresh_schedule(); never edited by hand. The status is
+    # not stored (it ages with the day): `with_status(today)` computes it from these dates.
+    schedule = models.JSONField(_("derived schedule"), default=dict, blank=True, editable=False)
+    delay_days = models.IntegerField(_("delay (days)"), null=True, blank=True, editable=False)
     sort_date = models.DateField(null=True, blank=True, editable=False)
+    planned_end_hi = models.DateField(null=True, blank=True, editable=False)
+    actual_start_lo = models.DateField(null=True, blank=True, editable=False)
+    actual_end_lo = models.DateField(null=True, blank=True, editable=False)
     source_count = models.PositiveIntegerField(_("sources"), default=0, editable=False)
     conflict_count = models.PositiveIntegerField(_("conflicts"), default=0, editable=False)
+    problem_count = models.PositiveIntegerField(_("contradictions"), default=0, editable=False)
     edit_version = edit_version_field()
 
     objects = MilestoneQuerySet.as_manager()
@@ -223,7 +269,6 @@ class Milestone(EditVersioned, models.Model):
             models.UniqueConstraint(fields=["program", "key"], name="milestone_key_unique_per_program"),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="milestone_not_own_parent"),
         ]
-        indexes = [models.Index(fields=["program", "status"], name="milestone_program_status")]
 
     def __str__(self) -> str:
         return self.title
@@ -257,26 +302,27 @@ class Milestone(EditVersioned, models.Model):
         )
 
     def refresh_schedule(self, claims=None, *, save: bool = True, touch: bool = True) -> sched.Schedule:
+        """Recompute this milestone's cached schedule (`refresh_schedules` is the way in for callers)."""
         result = self.derive(claims)
         # The chart's segments and hover dates are cached beside the schedule they come from.
         self.schedule = {**result.as_dict(), "drawing": charts.drawing(result)}
-        self.status = result.status
-        self.slip_days = result.slip_days
+        self.delay_days = result.delay_days
         self.sort_date = result.sort_date
+        self.planned_end_hi = result.planned_end.span.hi if result.planned_end else None
+        self.actual_start_lo = result.actual_start.span.lo if result.actual_start else None
+        self.actual_end_lo = result.actual_end.span.lo if result.actual_end else None
         self.source_count = result.source_count
         self.conflict_count = len(result.conflicts)
+        self.problem_count = len(result.problems)
         if save:
-            Milestone.objects.filter(pk=self.pk).update(
-                schedule=self.schedule,
-                status=self.status,
-                slip_days=self.slip_days,
-                sort_date=self.sort_date,
-                source_count=self.source_count,
-                conflict_count=self.conflict_count,
-            )
+            Milestone.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in DERIVED_FIELDS})
             if touch:
                 touch_programs([self.program_id])
         return result
+
+    def current_status(self, today: dt.date | None = None) -> str:
+        """The status on `today` (default: today), from the cached schedule."""
+        return sched.status_on(self.derived, today or timezone.localdate())
 
     @property
     def derived(self) -> sched.Schedule:
@@ -285,8 +331,19 @@ class Milestone(EditVersioned, models.Model):
 
 
 def refresh_schedules(milestones=None) -> int:
-    """Recompute cached schedules in one pass: one query for the claims, one update per milestone."""
-    milestones = list(Milestone.objects.all() if milestones is None else milestones)
+    """Bring cached schedules up to date: the one path every write that can move a schedule takes.
+
+    `milestones` is a queryset, an iterable of milestones or of their ids (None: all).
+    One query for the claims, one update per milestone, and one new `data_version` for
+    the programs concerned. Ids of milestones that no longer exist are skipped.
+    """
+    if milestones is None:
+        milestones = Milestone.objects.all()
+    elif not isinstance(milestones, models.QuerySet):
+        items = list(milestones)
+        ids = {m if isinstance(m, int) else m.pk for m in items}
+        milestones = Milestone.objects.filter(pk__in=ids - {None})
+    milestones = list(milestones)
     by_milestone: dict[int, list[Claim]] = {m.pk: [] for m in milestones}
     for claim in Claim.objects.filter(milestone__in=[m.pk for m in milestones]).select_related("source"):
         by_milestone[claim.milestone_id].append(claim)
@@ -387,6 +444,14 @@ class ClaimStatus(models.TextChoices):
 class ClaimQuerySet(models.QuerySet):
     def reviewed(self):
         return self.filter(reviewed=True)
+
+    def public(self):
+        """What anonymous visitors may see: reviewed claims about milestones that are not drafts."""
+        return self.filter(reviewed=True, milestone__draft=False)
+
+    def visible_to(self, user):
+        """Editors (staff) see drafts and unreviewed claims too; everyone else `public()`."""
+        return self if is_editor(user) else self.public()
 
     def unreviewed(self):
         return self.filter(reviewed=False)
@@ -504,4 +569,7 @@ class Claim(EditVersioned, models.Model):
             reviewed=self.reviewed,
             expression=self.expression,
             source_label=str(self.source) if self.source_id else "",
+            stated_approx=bool(
+                self.source_id and self.source.published_approx and self.stated_on == self.source.published_on
+            ),
         )

@@ -1,42 +1,49 @@
 """Keep each milestone's cached schedule in step with its claims.
 
-Every change also gives the programs concerned a new `data_version` (their cached pages
-are keyed on it). Raw saves (loaddata) are skipped: related rows may not exist yet. The timeline's
-own `loaddata` command refreshes every schedule in one pass after loading.
+Every write that can move a schedule ends in `refresh_schedules`, with every milestone
+it touched: a claim saved (and the milestone it was on before, when it moved), a claim
+deleted, a milestone saved. Every change also gives the programs concerned a new
+`data_version` (their cached pages are keyed on it). Raw saves (loaddata) are skipped:
+related rows may not exist yet; the timeline's own `loaddata` command refreshes every
+schedule in one pass after loading.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import Claim, Milestone, Program, Source, touch_programs
+from .models import Claim, Milestone, Program, Source, refresh_schedules, touch_programs
 
 
-def _refresh(milestone_id: int | None) -> None:
-    milestone = Milestone.objects.filter(pk=milestone_id).first()
-    if milestone is not None:
-        milestone.refresh_schedule()
+@receiver(pre_save, sender=Claim)
+def claim_saving(sender, instance: Claim, raw: bool = False, **kwargs) -> None:
+    # The milestone the row is on now, read from the database: the instance may have been
+    # built from a form, a history record or a review row, none of which knows it.
+    instance._milestone_before = None
+    if not raw and instance.pk is not None:
+        instance._milestone_before = (
+            Claim._base_manager.using(kwargs.get("using"))
+            .filter(pk=instance.pk)
+            .values_list("milestone_id", flat=True)
+            .first()
+        )
 
 
 @receiver(post_save, sender=Claim)
 def claim_saved(sender, instance: Claim, raw: bool = False, **kwargs) -> None:
     if raw:
         return
-    _refresh(instance.milestone_id)
-    previous = getattr(instance, "_previous_milestone_id", None)
-    if previous and previous != instance.milestone_id:
-        _refresh(previous)
+    refresh_schedules({instance.milestone_id, getattr(instance, "_milestone_before", None)} - {None})
 
 
 @receiver(post_delete, sender=Claim)
 def claim_deleted(sender, instance: Claim, **kwargs) -> None:
-    _refresh(instance.milestone_id)
+    refresh_schedules([instance.milestone_id])
 
 
 @receiver(post_save, sender=Milestone)
-def milestone_saved(sender, instance: Milestone, raw: bool = False, update_fields=None, **kwargs) -> None:
-    if raw:
-        return
-    instance.refresh_schedule()
+def milestone_saved(sender, instance: Milestone, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        refresh_schedules([instance.pk])
 
 
 @receiver(post_delete, sender=Milestone)
