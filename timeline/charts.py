@@ -12,19 +12,23 @@ How a row is drawn
 - Precision is drawn honestly: a start or end known only to a half-year is a
   hatched, faint band over that half-year; only the part of the period that is
   certain is drawn solid.
-- A red cross marks a slot where sources disagree.
+- The baseline (the first plan) is drawn beside what happened when they differ: a
+  thin bar under a span's bar, an outline diamond for an event with a thin line to
+  where the event happened (or is now expected), so a delay is seen without hovering.
+- A red cross marks a slot where sources disagree; a circled cross, where the data
+  contradicts itself (an end before its start, an actual date after its report).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape, unescape
 
 from .dates import DateSpan
-from .schedule import Schedule
+from .schedule import Schedule, delay_in_unit
 
 DAY_MS = 86_400_000
 NARROW_TICK_SIZE = 10  # px: row labels on a phone (timeline.js)
@@ -41,6 +45,11 @@ STATUS_COLORS = {
 PLAN_FILL = "#5b6b8c29"
 PHASE_FILL = "#1e293b33"
 CONFLICT_COLOR = "#dc2626"
+PROBLEM_COLOR = "#9f1239"
+BASELINE_COLOR = "#475569"
+# Plotly draws dates from year 1 to 9999; a range past either end breaks the axis.
+FIRST_MS = (dt.date(1, 1, 1).toordinal() - dt.date(1970, 1, 1).toordinal()) * DAY_MS
+LAST_MS = (dt.date(9999, 12, 31).toordinal() - dt.date(1970, 1, 1).toordinal()) * DAY_MS
 
 LABELS = {
     "ko": {
@@ -50,11 +59,22 @@ LABELS = {
         "planned_event": "계획된 일정",
         "actual_event": "실제 일정",
         "conflict": "출처 간 불일치",
+        "problem": "자료 모순",
+        "baseline": "첫 계획 (기준)",
+        "baseline_line": "첫 계획 → 실제·전망",
+        "draft": "초안",
         "undated": "날짜 미상",
         "today": "오늘",
         "as_of": "기준일",
         "status": "상태",
-        "slip": "지연",
+        "delay": "첫 계획 대비",
+        "delay_text": {
+            "late": {"day": "{n}일 지연", "month": "약 {n}개월 지연", "year": "약 {n}년 지연"},
+            "early": {"day": "{n}일 앞당겨짐", "month": "약 {n}개월 앞당겨짐", "year": "약 {n}년 앞당겨짐"},
+            "on_time": "예정대로",
+            "forecast": "{text} 전망",
+            "overdue": "예정일 지남, 완료 보고 없음",
+        },
         "days": "일",
         "sources": "출처",
         "latest": "최근 출처",
@@ -90,11 +110,22 @@ LABELS = {
         "planned_event": "Planned date",
         "actual_event": "Actual date",
         "conflict": "Sources disagree",
+        "problem": "Data contradicts itself",
+        "baseline": "First plan (baseline)",
+        "baseline_line": "First plan → actual or forecast",
+        "draft": "draft",
         "undated": "Undated",
         "today": "today",
         "as_of": "as of",
         "status": "Status",
-        "slip": "Slip",
+        "delay": "Against the first plan",
+        "delay_text": {
+            "late": {"day": "{n} days late", "month": "about {n} months late", "year": "about {n} years late"},
+            "early": {"day": "{n} days early", "month": "about {n} months early", "year": "about {n} years early"},
+            "on_time": "on time",
+            "forecast": "expected {text}",
+            "overdue": "past its date, not reported done",
+        },
         "days": "days",
         "sources": "Sources",
         "latest": "Latest source",
@@ -141,7 +172,8 @@ class Row:
     latest_source: str = ""
     # `drawing(schedule)`, when the caller has it cached (the milestone's cached schedule does).
     drawing: dict | None = None
-    extra: dict = field(default_factory=dict)
+    # Proposed by the importer and not accepted yet: only editors see such rows, marked.
+    draft: bool = False
 
 
 def to_json(figure: dict) -> str:
@@ -162,6 +194,28 @@ def _span_text(span: DateSpan, language: str) -> str:
     return f"{escape(span.label(language))} ({_labels(language)['precision'][str(span.precision)]})"
 
 
+def delay_text(schedule: Schedule, language: str) -> str:
+    """The delay against the first plan in words, in the unit its precision allows ("약 2개월 지연").
+
+    When nothing has been reported done and the last forecast has passed (overdue), that
+    forecast no longer measures the delay: the text says so instead of "expected on time".
+    """
+    in_unit = delay_in_unit(schedule)
+    if in_unit is None:
+        return ""
+    words = _labels(language)["delay_text"]
+    value, unit = in_unit
+    if value == 0:
+        text = words["on_time"]
+    else:
+        text = words["late" if value > 0 else "early"][unit].format(n=abs(value))
+        if abs(value) == 1 and language.startswith("en"):
+            text = text.replace(f"1 {unit}s", f"1 {unit}")
+    if schedule.delay_basis == "forecast":
+        return words["overdue" if schedule.status == "overdue" else "forecast"].format(text=text)
+    return text
+
+
 def _short(title: str, limit: int) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
@@ -169,7 +223,11 @@ def _short(title: str, limit: int) -> str:
 # Segment codes of a drawing: what each [code, x, length] is drawn as.
 PLAN, PLAN_EDGE, ACTUAL, ACTUAL_EDGE, PLANNED_EVENT_EDGE, ACTUAL_EVENT_EDGE = range(6)
 PLANNED_EVENT, ACTUAL_EVENT, PLANNED_CONFLICT, ACTUAL_CONFLICT, ACTUAL_TO_TODAY = range(6, 11)
-PLANNED_CODES = frozenset({PLAN, PLAN_EDGE, PLANNED_EVENT_EDGE, PLANNED_EVENT, PLANNED_CONFLICT})
+BASELINE, BASELINE_EVENT, BASELINE_LINE, PROBLEM = range(11, 15)
+PLANNED_CODES = frozenset(
+    {PLAN, PLAN_EDGE, PLANNED_EVENT_EDGE, PLANNED_EVENT, PLANNED_CONFLICT, BASELINE, BASELINE_EVENT}
+)
+ACTUAL_CODES = frozenset({ACTUAL, ACTUAL_EDGE, ACTUAL_EVENT_EDGE, ACTUAL_EVENT, ACTUAL_CONFLICT, ACTUAL_TO_TODAY})
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 HOVER_SLOTS = ("planned_start", "actual_start", "planned_end", "actual_end")
 
@@ -186,9 +244,10 @@ def _segment(code: int, lo: dt.date, hi: dt.date) -> list[int]:
 def _core_and_edges(first: DateSpan, last: DateSpan) -> tuple[tuple[dt.date, dt.date] | None, list[DateSpan]]:
     """The certain middle of a period from `first` to `last`, and the uncertain bands at its ends."""
     one_day = dt.timedelta(days=1)
-    core_lo = first.hi + one_day if first.days > 1 else first.lo
-    core_hi = last.lo - one_day if last.days > 1 else last.hi
-    if core_lo > core_hi:
+    # A band that ends on the last day there is (9999-12-31) leaves no certain day after it.
+    core_lo = (first.hi + one_day if first.hi < dt.date.max else None) if first.days > 1 else first.lo
+    core_hi = (last.lo - one_day if last.lo > dt.date.min else None) if last.days > 1 else last.hi
+    if core_lo is None or core_hi is None or core_lo > core_hi:
         return None, [DateSpan.range(min(first.lo, last.lo), max(first.hi, last.hi))]
     return (core_lo, core_hi), sorted({s for s in (first, last) if s.days > 1})
 
@@ -229,15 +288,35 @@ def drawing(schedule: Schedule) -> dict:
         elif s.actual_start:
             span = s.actual_start.span
             segments.append(_segment(ACTUAL_EDGE if span.days > 1 else ACTUAL, span.lo, span.hi))
-            # Under way: the bar runs on from the start to the day the page is drawn (see `gantt`).
-            segments.append([ACTUAL_TO_TODAY, _ms(span.hi + dt.timedelta(days=1)), -1])
+            # Under way: the bar runs on from the start to the day the page describes (see `gantt`).
+            segments.append([ACTUAL_TO_TODAY, _ms(span.hi) + DAY_MS, 0])
+    segments.extend(_baseline_segments(s))
     marked: set[str] = set()
     for conflict in s.conflicts:
         if conflict.slot not in marked:
             marked.add(conflict.slot)
             code = PLANNED_CONFLICT if conflict.slot.startswith("planned") else ACTUAL_CONFLICT
             segments.append([code, _ms(max(span.hi for span in conflict.spans)), 0])
+    segments.extend([PROBLEM, _ms(problem.on), 0] for problem in s.problems if problem.on)
     return {"segments": segments, "dates": {language: _date_lines(s, language) for language in ("ko", "en")}}
+
+
+def _baseline_segments(s: Schedule) -> list[list[int]]:
+    """The first plan, where it differs from what happened or is now expected."""
+    if s.baseline_end is None:
+        return []
+    outcome = s.actual_end or s.planned_end
+    if s.kind == "event":
+        if outcome.span == s.baseline_end.span:
+            return []
+        baseline_x, outcome_x = _ms(s.baseline_end.span.mid), _ms(outcome.span.mid)
+        return [[BASELINE_LINE, baseline_x, outcome_x - baseline_x], [BASELINE_EVENT, baseline_x, 0]]
+    first = s.baseline_start or s.baseline_end
+    now_first = s.actual_start or s.planned_start or outcome
+    if outcome.span == s.baseline_end.span and now_first.span == first.span:
+        return []
+    lo, hi = min(first.span.lo, s.baseline_end.span.lo), max(first.span.hi, s.baseline_end.span.hi)
+    return [_segment(BASELINE, lo, hi)]
 
 
 def _date_lines(s: Schedule, language: str) -> str:
@@ -249,6 +328,8 @@ def _date_lines(s: Schedule, language: str) -> str:
             planned_or_actual, start_or_end = slot.split("_")
             name = t["date"] if s.kind == "event" else t[start_or_end]
             lines.append(f"{name} · {t[planned_or_actual]}: {_span_text(pick.span, language)}")
+    if s.baseline_end and s.planned_end and s.baseline_end.span != s.planned_end.span:
+        lines.append(f"{t['baseline']}: {_span_text(s.baseline_end.span, language)}")
     return "<br>".join(lines) if lines else t["no_claim"]
 
 
@@ -260,9 +341,9 @@ class _Hover:
         self.language = "en" if language.startswith("en") else "ko"
         self.status = {key: f"{t['status']}: {label}" for key, label in t["statuses"].items()}
         self.status_prefix = f"{t['status']}: "
-        self.slip = f"{t['slip']}: "
-        self.days = f" {t['days']}"
+        self.delay = f"{t['delay']}: "
         self.conflict = f"⚠ {t['conflict']}: "
+        self.problem = f"⚠ {t['problem']}: "
         self.sources = f"{t['sources']}: "
         self.latest = f" · {t['latest']}: "
 
@@ -270,10 +351,12 @@ class _Hover:
         s = row.schedule
         status = self.status.get(s.status) or self.status_prefix + s.status
         text = f"<b>{title_html}</b><br>{dates}<br>{status}"
-        if s.slip_days:
-            text += f"<br>{self.slip}{s.slip_days:+d}{self.days}"
+        if s.delay_days is not None:
+            text += f"<br>{self.delay}{escape(delay_text(s, self.language))}"
         if s.conflicts:
             text += f"<br>{self.conflict}{len(s.conflicts)}"
+        if s.problems:
+            text += f"<br>{self.problem}{len(s.problems)}"
         text += f"<br>{self.sources}{s.source_count}"
         if row.latest_source:
             text += self.latest + escape(row.latest_source)
@@ -281,7 +364,7 @@ class _Hover:
 
 
 def hover_text(row: Row, language: str) -> str:
-    """The hover label of one row: dates with their precision, status, slip, conflicts, sources."""
+    """The hover label of one row: dates with their precision, status, delay, conflicts, sources."""
     hover = _Hover(language)
     return hover.text(row, escape(row.title), (row.drawing or drawing(row.schedule))["dates"][hover.language])
 
@@ -326,14 +409,14 @@ def gantt(
     language: str = "ko",
     show: str = "both",
     as_of: dt.date | None = None,
-    narrow: bool = False,
 ) -> dict:
     """The program's Gantt chart as a Plotly figure dict.
 
     Row i sits at y = i (a category, labelled by `ticktext`), dates are
     milliseconds since 1970. What every point of a row shares (hover label, panel URL,
     key) is sent once per row in `layout.meta`; `timeline.js` copies the hover label
-    onto the points.
+    onto the points. With `as_of`, the chart describes that day: work under way ends
+    there, nothing that happened is drawn after it, and its line replaces today's.
     """
     t = _labels(language)
     hover = _Hover(language)
@@ -344,14 +427,30 @@ def gantt(
     actual = _bars(t["actual"], 0.36)
     actual_edges = _bars(t["uncertain"], 0.36, hatched=True, showlegend=False, **uncertain)
     event_edges = _bars(t["uncertain"], 0.55, hatched=True, showlegend=False, **uncertain)
+    # The first plan: a thin bar just under a span's bar, and an outline diamond for an event.
+    baseline = _bars(t["baseline"], 0.12, offset=0.38, legendgroup="baseline")
+    baseline_events = _markers(t["baseline"], "diamond-open", 10, BASELINE_COLOR)
+    baseline_events.update(legendgroup="baseline", showlegend=False)
+    baseline_lines = {
+        "type": "scatter",
+        "mode": "lines",
+        "name": t["baseline_line"],
+        "x": [],
+        "y": [],
+        "line": {"color": BASELINE_COLOR, "width": 1},
+        "hoverinfo": "skip",
+        "legendgroup": "baseline",
+        "showlegend": False,
+    }
     planned_events = _markers(t["planned_event"], "diamond-open", 12)
     actual_events = _markers(t["actual_event"], "diamond", 12)
     conflicts = _markers(t["conflict"], "x-thin-open", 14, CONFLICT_COLOR)
+    problems = _markers(t["problem"], "circle-x-open", 13, PROBLEM_COLOR)
     undated = _markers(t["undated"], "line-ew-open", 14, "#9ca3af")
 
     # Per segment code: (y, base, x, fill, line) for bars, (y, x, colour) for markers; fill
     # True means "the row's plan fill", False "the status colour"; None draws nothing.
-    def bar_lists(trace: dict, plan_fill: bool) -> tuple:
+    def bar_lists(trace: dict, plan_fill: bool | None) -> tuple:
         m = trace["marker"]
         return (
             trace["y"].append,
@@ -378,21 +477,29 @@ def gantt(
         marker_lists(conflicts),
         marker_lists(conflicts),
         bar_lists(actual, False),
+        bar_lists(baseline, None),
+        marker_lists(baseline_events),
+        None,  # BASELINE_LINE: drawn below, from its two ends
+        marker_lists(problems),
     ]
     if show != "both":
         for code in range(len(targets)):
-            if (code in PLANNED_CODES) != (show == "planned"):
+            if (code in PLANNED_CODES and show == "actual") or (code in ACTUAL_CODES and show == "planned"):
                 targets[code] = None
-    today_ms = _ms(today)
+    draw_lines = show == "both"
+    # The day the chart describes: as-of (never after today) or today.
+    day = min(as_of, today) if as_of else today
+    day_ms = _ms(day)
     undated_y, undated_x = undated["y"].append, undated["x"].append
     colors, default_color = STATUS_COLORS, STATUS_COLORS["planned"]
-    limit = 14 if narrow else 30
+    limit = 30
+    draft_mark = f"({t['draft']}) "
 
     keys, urls, hovers, ticks, short_ticks = [], [], [], [], []
-    first_ms = last_ms = _ms(as_of or today)
+    first_ms = last_ms = day_ms
     for i, row in enumerate(rows):
         s = row.schedule
-        title = row.title
+        title = draft_mark + row.title if row.draft else row.title
         title_html = escape(title)
         tick = title_html if len(title) <= limit else escape(_short(title, limit))
         short = title_html if len(title) <= 12 else escape(_short(title, 12))
@@ -414,29 +521,37 @@ def gantt(
         segments = drawn["segments"]
         if not segments:
             undated_y(i)
-            undated_x(today_ms)
+            undated_x(day_ms)
             continue
         color = colors.get(s.status, default_color)
         fill = PHASE_FILL if row.is_phase else PLAN_FILL
         for code, x, length in segments:
+            if code == BASELINE_LINE:
+                if draw_lines:
+                    baseline_lines["x"] += [x, x + length, None]
+                    baseline_lines["y"] += [i, i, None]
+                continue
             target = targets[code]
             if target is None:
                 continue
-            if length < 0:  # ACTUAL_TO_TODAY
-                if s.status != "in_progress" or x > today_ms:
+            if code == ACTUAL_TO_TODAY:
+                if s.status != "in_progress" or x > day_ms:
                     continue
-                length = today_ms - x + DAY_MS
-            if x < first_ms:
-                first_ms = x
-            if x + length > last_ms:
-                last_ms = x + length
+                length = day_ms - x + DAY_MS
+            elif as_of and code in ACTUAL_CODES:
+                # Nothing that happened is drawn after the day described.
+                if x > day_ms:
+                    continue
+                length = min(length, day_ms - x + DAY_MS)
+            first_ms = min(first_ms, x)
+            last_ms = max(last_ms, x + length)
             if len(target) == 6:
                 add_y, add_base, add_x, add_color, add_line, plan_fill = target
                 add_y(i)
                 add_base(x)
                 add_x(length)
-                add_color(fill if plan_fill else color)
-                add_line(color)
+                add_color(BASELINE_COLOR + "33" if plan_fill is None else fill if plan_fill else color)
+                add_line(BASELINE_COLOR if plan_fill is None else color)
             else:
                 add_y, add_x, add_color = target
                 add_y(i)
@@ -444,22 +559,25 @@ def gantt(
                 if add_color is not None:
                     add_color(color)
 
-    drawn_in_order = (plan, plan_edges, actual, actual_edges, event_edges)
-    traces = [trace for trace in (*drawn_in_order, planned_events, actual_events, conflicts, undated) if trace["y"]]
-    # The first hatched trace drawn carries the legend entry for all three.
-    for trace in traces:
-        if trace.get("legendgroup") == "uncertain":
-            trace.pop("showlegend", None)
-            break
+    drawn_in_order = (plan, plan_edges, actual, actual_edges, event_edges, baseline)
+    markers = (baseline_lines, baseline_events, planned_events, actual_events, conflicts, problems, undated)
+    traces = [trace for trace in (*drawn_in_order, *markers) if trace["y"]]
+    # The first trace drawn of a group carries the legend entry for all of them.
+    for group in ("uncertain", "baseline"):
+        for trace in traces:
+            if trace.get("legendgroup") == group:
+                trace.pop("showlegend", None)
+                break
     n = len(rows)
     rows_index = list(range(n))
     margin = 90 * DAY_MS
     shapes, annotations = _phase_bands(rows), []
-    shapes.append(_vline(today, "#dc2626", "dot"))
-    annotations.append(_vlabel(today, t["today"], "#dc2626"))
-    if as_of and as_of != today:
-        shapes.append(_vline(as_of, "#7c3aed", "dash"))
-        annotations.append(_vlabel(as_of, f"{t['as_of']} {as_of.isoformat()}", "#7c3aed"))
+    if as_of:
+        shapes.append(_vline(day, "#7c3aed", "dash"))
+        annotations.append(_vlabel(day, f"{t['as_of']} {as_of.isoformat()}", "#7c3aed"))
+    else:
+        shapes.append(_vline(today, "#dc2626", "dot"))
+        annotations.append(_vlabel(today, t["today"], "#dc2626"))
     return {
         "data": traces,
         "layout": {
@@ -475,7 +593,7 @@ def gantt(
             "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
             "xaxis": {
                 "type": "date",
-                "range": [_day_iso(first_ms - margin), _day_iso(last_ms + margin)],
+                "range": [_day_iso(max(FIRST_MS, first_ms - margin)), _day_iso(min(LAST_MS, last_ms + margin))],
                 "gridcolor": "#e5e7eb",
                 "showline": True,
                 "linecolor": "#cbd5e1",
@@ -522,10 +640,6 @@ def _label_margin(ticks: list[str], limit: int, size: int = 12) -> int:
     narrow = round(size * 0.6)
     width = sum(size if ord(ch) > 0x2E7F or ch == "\u2003" else narrow for ch in text)
     return min(width, limit * size + 40) + 12
-
-
-def _day_iso(ms: int) -> str:
-    return dt.date.fromordinal(ms // DAY_MS + EPOCH_ORDINAL).isoformat()
 
 
 def _vline(when: dt.date, color: str, dash: str) -> dict:

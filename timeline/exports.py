@@ -17,11 +17,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .charts import delay_text
 from .dates import DateSpan
 from .models import Claim, Milestone, MilestoneKind, MilestoneStatus
 from .rows import Filters, Timeline
-from .schedule import SLOTS, Pick, Schedule
-from .templatetags.timeline import signed_days
+from .schedule import SLOTS, Pick, Schedule, delay_in_unit
 
 UID_DOMAIN = "milestone-tracker"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -34,9 +34,17 @@ CSV_COLUMNS = [
     "kind",
     "status",
     *CSV_SLOT_COLUMNS,
-    "slip_days",
+    "baseline_end",
+    "baseline_end_lo",
+    "baseline_end_hi",
+    "delay_days",
+    "delay",
+    "delay_unit",
+    "delay_basis",
+    "forecast_drift_days",
     "source_count",
     "conflict_count",
+    "contradiction_count",
     "latest_source",
     "latest_source_on",
     "stale",
@@ -65,7 +73,19 @@ def query_string(filters: Filters, **extra: str) -> str:
 
 def reference_day(timeline: Timeline) -> dt.date:
     """The day the timeline describes: the as-of day when there is one, else today."""
-    return min(timeline.filters.as_of, timeline.today) if timeline.filters.as_of else timeline.today
+    return timeline.reference_day
+
+
+def delay_fields(schedule: Schedule) -> dict:
+    """The delay against the first plan: in days, in the unit its precision allows, and what it is measured on."""
+    in_unit = delay_in_unit(schedule)
+    return {
+        "delay_days": schedule.delay_days,
+        "delay": in_unit[0] if in_unit else None,
+        "delay_unit": in_unit[1] if in_unit else None,
+        "delay_basis": schedule.delay_basis,
+        "forecast_drift_days": schedule.drift_days,
+    }
 
 
 def is_stale(schedule: Schedule, *, on: dt.date, max_age_days: int | None = None) -> bool:
@@ -116,9 +136,11 @@ def csv_records(timeline: Timeline, *, absolute: Callable[[str], str]) -> Iterat
             row.kind,
             s.status,
             *(cell for slot in SLOTS for cell in _slot_cells(getattr(s, slot))),
-            s.slip_days if s.slip_days is not None else "",
+            *_slot_cells(s.baseline_end),
+            *("" if value is None else value for value in delay_fields(s).values()),
             s.source_count,
             len(s.conflicts),
+            len(s.problems),
             row.latest_source,
             s.latest_stated_on.isoformat() if s.latest_stated_on else "",
             "yes" if row.key in stale else "",
@@ -195,9 +217,12 @@ def as_json(timeline: Timeline, claims: Iterable[Claim], *, absolute: Callable[[
                 "kind": row.kind,
                 "status": s.status,
                 **{slot: span_json(getattr(s, slot).span) if getattr(s, slot) else None for slot in SLOTS},
-                "slip_days": s.slip_days,
+                "baseline_start": span_json(s.baseline_start.span) if s.baseline_start else None,
+                "baseline_end": span_json(s.baseline_end.span) if s.baseline_end else None,
+                **delay_fields(s),
                 "source_count": s.source_count,
                 "conflicts": [c.as_dict() | {"claims": _claim_uids(c.claim_ids, own)} for c in s.conflicts],
+                "contradictions": [{"kind": p.kind, "claims": _claim_uids(p.claim_ids, own)} for p in s.problems],
                 "latest_source_on": s.latest_stated_on.isoformat() if s.latest_stated_on else None,
                 "stale": row.key in stale,
                 "url": absolute(row.panel_url),
@@ -257,20 +282,29 @@ def event_uid(milestone: Milestone, slot: str) -> str:
 
 def as_ical(timeline: Timeline, *, language: str, absolute: Callable[[str], str], now: dt.datetime) -> bytes:
     """One all-day event per dated milestone end or event, spanning the whole period when the date is coarse."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, vText
 
     program = timeline.program
     as_of = timeline.filters.as_of
     calendar = Calendar.new(
         prodid=f"-//{UID_DOMAIN}//{program.slug}//{language.upper()}",
         uid=f"{program.slug}@{UID_DOMAIN}",
-        name=_("%(program)s: milestones") % {"program": program.name},
-        description=program.summary or None,
         url=absolute(program.get_absolute_url()),
         refresh_interval=dt.timedelta(days=1),
         method="PUBLISH",
         calscale="GREGORIAN",
     )
+    # Added as TEXT values (which escape line breaks): Calendar.new writes the X-WR- copies raw,
+    # and a line break in them makes an invalid content line.
+    name = _("%(program)s: milestones") % {"program": program.name}
+    for prop, value in (
+        ("NAME", name),
+        ("X-WR-CALNAME", name),
+        ("DESCRIPTION", program.summary),
+        ("X-WR-CALDESC", program.summary),
+    ):
+        if value:
+            calendar.add(prop, vText(value))
     for row in timeline.rows:
         picked = calendar_pick(row.schedule, timeline.filters.show)
         if picked is None:
@@ -283,7 +317,8 @@ def as_ical(timeline: Timeline, *, language: str, absolute: Callable[[str], str]
                 uid=event_uid(milestone, slot),
                 stamp=now,
                 start=pick.span.lo,
-                end=pick.span.hi + dt.timedelta(days=1),
+                # The day after the last (DTEND is exclusive); the last day itself when there is no day after.
+                end=pick.span.hi + dt.timedelta(days=1) if pick.span.hi < dt.date.max else pick.span.hi,
                 summary=_event_summary(row.title, row.kind, which),
                 description=_event_description(row, which, pick, language=language, as_of=as_of, url=absolute),
                 url=absolute(row.panel_url),
@@ -309,8 +344,8 @@ def _event_description(row, which: str, pick: Pick, *, language: str, as_of, url
         f"{label}: {pick.span.label(language)} (EDTF {pick.span.edtf})",
         f"{_('Status')}: {MilestoneStatus(s.status).label}",
     ]
-    if s.slip_days:
-        lines.append(f"{_('Slip')}: {signed_days(s.slip_days)}")
+    if s.delay_days is not None:
+        lines.append(f"{_('Against the first plan')}: {delay_text(s, language)}")
     sources = f"{_('Sources')}: {s.source_count}"
     if row.latest_source:
         sources += f" · {_('Latest source')}: {row.latest_source}"

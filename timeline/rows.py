@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from .charts import Row
-from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source
+from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source, is_editor
 from .schedule import Schedule
 
 SHOW_CHOICES = ("both", "planned", "actual")
@@ -76,6 +76,13 @@ class Timeline:
     source_dates: list[dt.date]
     today: dt.date
     milestones: dict[str, Milestone] = field(default_factory=dict)
+    # Editors see the importer's drafts and unreviewed claims, marked; everyone else does not.
+    editor: bool = False
+
+    @property
+    def reference_day(self) -> dt.date:
+        """The day the timeline describes: the as-of day when there is one (never after today), else today."""
+        return min(self.filters.as_of, self.today) if self.filters.as_of else self.today
 
     @property
     def first_source_date(self) -> dt.date | None:
@@ -124,28 +131,36 @@ def _matches(m: Milestone, schedule: Schedule, filters: Filters, phase_members: 
     return True
 
 
-def build_timeline(program: Program, params, *, today: dt.date) -> Timeline:
+def build_timeline(program: Program, params, *, today: dt.date, user=None) -> Timeline:
+    """The program's rows as `user` may see them (anonymous: no drafts, reviewed claims only).
+
+    With `as_of`, only what was known on that day: milestones with a claim stated by then,
+    schedules from those claims alone, statuses of that day.
+    """
+    editor = is_editor(user)
     # The phase rows joined in by select_related need only their key and title, not their schedule JSON again.
-    milestones = list(Milestone.objects.for_timeline(program).defer("parent__schedule", "parent__summary"))
+    milestones = list(
+        Milestone.objects.for_timeline(program).visible_to(user).defer("parent__schedule", "parent__summary")
+    )
     for m in milestones:
         m.program = program  # readers of timeline.milestones (exports) get the program without a query per row
     by_key = {m.key: m for m in milestones}
     phase_keys = {m.key for m in milestones if m.kind == MilestoneKind.PHASE}
     filters = Filters.from_query(params, phases=phase_keys)
+    claims = Claim.objects.filter(milestone__program=program).visible_to(user)
     source_dates = list(
-        Claim.objects.filter(milestone__program=program, stated_on__isnull=False)
-        .values_list("stated_on", flat=True)
-        .distinct()
-        .order_by("stated_on")
+        claims.filter(stated_on__isnull=False).values_list("stated_on", flat=True).distinct().order_by("stated_on")
     )
 
     drawings: dict[int, dict | None] = {}
+    known: set[int] | None = None
     if filters.as_of:
         claims_by_milestone: dict[int, list[Claim]] = defaultdict(list)
         sources: dict[int, Source] = {}
-        for claim in Claim.objects.filter(milestone__program=program).select_related("source"):
+        for claim in claims.filter(stated_on__lte=filters.as_of).select_related("source"):
             claims_by_milestone[claim.milestone_id].append(claim)
             sources[claim.source_id] = claim.source
+        known = set(claims_by_milestone)
         schedules = {m.pk: m.derive(claims_by_milestone[m.pk], as_of=filters.as_of, today=today) for m in milestones}
     else:
         schedules = {m.pk: m.derived.with_status_on(today) for m in milestones}
@@ -164,8 +179,9 @@ def build_timeline(program: Program, params, *, today: dt.date) -> Timeline:
     language = get_language() or "ko"
     # One reverse() per page, not per row: keys are slugs, so only the key differs from URL to URL.
     head, _, tail = reverse("timeline:milestone", args=[program.slug, "milestone-key"]).rpartition("milestone-key")
+    shown = milestones if known is None else [m for m in milestones if m.pk in known]
     rows = []
-    for m, depth, group in order_milestones(milestones, schedules):
+    for m, depth, group in order_milestones(shown, schedules):
         schedule = schedules[m.pk]
         if not _matches(m, schedule, filters, members):
             continue
@@ -182,15 +198,17 @@ def build_timeline(program: Program, params, *, today: dt.date) -> Timeline:
                 group=group,
                 latest_source=f"{latest.publisher or latest.citation} {latest.display_date}" if latest else "",
                 drawing=drawings.get(m.pk),
+                draft=m.draft,
             )
         )
     return Timeline(
         program=program,
         rows=rows,
-        total=len(milestones),
+        total=len(shown),
         filters=filters,
         phases=[m for m in milestones if m.kind == MilestoneKind.PHASE],
         source_dates=source_dates,
         today=today,
         milestones=by_key,
+        editor=editor,
     )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
@@ -19,10 +19,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import charts, exports
-from .models import Claim, Milestone, Program, Source
+from . import schedule as schedule_rules
+from .models import Claim, Milestone, MilestoneStatus, Program, Source, is_editor
 from .rows import build_timeline
 
 # The embeddable chart may be framed by any site; everything else keeps the site's policy.
@@ -35,15 +36,17 @@ SOURCE_CLAIM_FIELDS = [
 EMBED_CHROME_PX = 130  # the embed's title line above the chart, its legend note and link back below
 
 
-@require_GET
+@require_safe
 def program_list(request):
-    programs = Program.objects.annotate(milestone_count=Count("milestones"))
+    programs = Program.objects.annotate(
+        milestone_count=Count("milestones", filter=None if is_editor(request.user) else Q(milestones__draft=False))
+    )
     return render(request, "timeline/program_list.html", {"programs": programs})
 
 
 def _timeline(request, slug: str):
     program = get_object_or_404(Program, slug=slug)
-    return build_timeline(program, request.GET, today=timezone.localdate())
+    return build_timeline(program, request.GET, today=timezone.localdate(), user=request.user)
 
 
 def _chart_context(request, timeline) -> dict:
@@ -118,19 +121,19 @@ def _cached_page(request, program: Program, template: str, context: Callable[[],
     return HttpResponse(html)
 
 
-@require_GET
+@require_safe
 def program_detail(request, slug: str):
     if request.GET.get("embed") == "1":
         return program_embed(request, slug)
     program = get_object_or_404(Program, slug=slug)
 
     def context() -> dict:
-        timeline = build_timeline(program, request.GET, today=timezone.localdate())
+        timeline = build_timeline(program, request.GET, today=timezone.localdate(), user=request.user)
         return {
             **_chart_context(request, timeline),
             "stale": exports.stale_keys(timeline),
             "stale_days": settings.TRACKER_STALE_SOURCE_DAYS,
-            "status_choices": Milestone._meta.get_field("status").choices,
+            "status_choices": MilestoneStatus.choices,
             "kind_choices": Milestone._meta.get_field("kind").choices,
             "show_choices": [("both", _("planned and actual")), ("planned", _("planned")), ("actual", _("actual"))],
         }
@@ -147,29 +150,30 @@ def program_embed(request, slug: str):
     program = get_object_or_404(Program, slug=slug)
 
     def context() -> dict:
-        timeline = build_timeline(program, request.GET, today=timezone.localdate())
+        timeline = build_timeline(program, request.GET, today=timezone.localdate(), user=request.user)
         return {**_chart_context(request, timeline), "embed": True}
 
     return _cached_page(request, program, "timeline/program_embed.html", context)
 
 
-@require_GET
+@require_safe
 def export_csv(request, slug: str):
     timeline = _timeline(request, slug)
     body = exports.write_csv(exports.csv_records(timeline, absolute=request.build_absolute_uri))
     return _download(body, "text/csv; charset=utf-8", exports.file_name(timeline, "milestones", "csv"))
 
 
-@require_GET
+@require_safe
 def export_json(request, slug: str):
     timeline = _timeline(request, slug)
-    data = exports.as_json(timeline, exports.claims_for(timeline), absolute=request.build_absolute_uri)
+    claims = exports.claims_for(timeline).visible_to(request.user)
+    data = exports.as_json(timeline, claims, absolute=request.build_absolute_uri)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'inline; filename="{exports.file_name(timeline, "milestones", "json")}"'
     return response
 
 
-@require_GET
+@require_safe
 def export_ics(request, slug: str):
     timeline = _timeline(request, slug)
     body = exports.as_ical(
@@ -184,19 +188,20 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def program_sources(request, slug: str):
     """Every source of the program, newest first, with the claims it backs: four queries a page."""
     program = get_object_or_404(Program, slug=slug)
+    visible = Claim.objects.filter(milestone__program=program).visible_to(request.user)
     sources = (
-        Source.objects.filter(pk__in=Claim.objects.filter(milestone__program=program).values("source_id"))
+        Source.objects.filter(pk__in=visible.values("source_id"))
         .order_by(F("published_on").desc(nulls_last=True), "citation", "pk")
         .defer("body")
     )
     page = Paginator(sources, SOURCES_PER_PAGE).get_page(request.GET.get("page"))
     claims: dict[int, list[Claim]] = {source.pk: [] for source in page}
     for claim in (
-        Claim.objects.filter(milestone__program=program, source__in=list(claims))
+        visible.filter(source__in=list(claims))
         .select_related("milestone")
         .only(*SOURCE_CLAIM_FIELDS)
         .order_by("milestone__position", "stated_on", "pk")
@@ -213,14 +218,20 @@ def program_sources(request, slug: str):
     return render(request, "timeline/program_sources.html", context)
 
 
-@require_GET
+@require_safe
 def milestone_detail(request, slug: str, key: str):
-    milestone = get_object_or_404(Milestone.objects.select_related("program", "parent"), program__slug=slug, key=key)
-    claims = list(milestone.claims.select_related("source").order_by("stated_on", "pk"))
+    """One milestone's panel: its schedule, claims and forecast history, as known on `as_of` when given."""
+    milestones = Milestone.objects.visible_to(request.user).select_related("program", "parent")
+    milestone = get_object_or_404(milestones, program__slug=slug, key=key)
+    claims = milestone.claims.visible_to(request.user).select_related("source").order_by("stated_on", "pk")
     today = timezone.localdate()
     as_of = _date_or_none(request.GET.get("as_of"))
+    if as_of:
+        claims = claims.filter(stated_on__lte=as_of)
+    claims = list(claims)
     schedule = milestone.derive(claims, as_of=as_of, today=today)
     conflicted = {cid for c in schedule.conflicts for cid in c.claim_ids}
+    contradicting = {cid for p in schedule.problems for cid in p.claim_ids}
     winners = {
         p.claim_id
         for p in (schedule.planned_start, schedule.planned_end, schedule.actual_start, schedule.actual_end)
@@ -233,8 +244,11 @@ def milestone_detail(request, slug: str, key: str):
         "schedule": schedule,
         "claims": claims,
         "conflicted": conflicted,
+        "contradicting": contradicting,
+        "problems": [problem_text(p) for p in schedule.problems],
         "winners": winners,
         "as_of": as_of,
+        "editor": is_editor(request.user),
         "stale": exports.is_stale(schedule, on=min(as_of, today) if as_of else today),
         "stale_days": settings.TRACKER_STALE_SOURCE_DAYS,
         "trend_id": f"trend-data-{milestone.key}",
@@ -244,6 +258,19 @@ def milestone_detail(request, slug: str, key: str):
     if request.htmx and not request.htmx.history_restore_request:
         template += "#panel"
     return render(request, template, context)
+
+
+PROBLEM_TEXTS = {
+    schedule_rules.ACTUAL_END_BEFORE_START: _("It is reported to have ended before it started."),
+    schedule_rules.PLANNED_END_BEFORE_START: _("Its planned end is before its planned start."),
+    schedule_rules.ACTUAL_AFTER_REPORT: _(
+        "A source reports as done a date after the day it was published; it is counted as a plan."
+    ),
+}
+
+
+def problem_text(problem) -> str:
+    return str(PROBLEM_TEXTS.get(problem.kind, problem.kind))
 
 
 def _date_or_none(value: str | None) -> dt.date | None:

@@ -182,6 +182,19 @@ X_FRAME_OPTIONS = "DENY"
 
 LOGIN_URL = "admin:login"
 
+# Errors and their tracebacks go to stderr in every mode (Django's default sends them only
+# to the console with DEBUG on, and by e-mail to ADMINS, which is empty, with it off).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"), "propagate": False},
+    },
+}
+
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from
 # one IP address, that pair is refused for AXES_COOLOFF_TIME; a successful login clears the
 # count. The backend needs the request, so tests log in with `client.force_login()` (or a

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
-from timeline.charts import to_json
+from timeline.charts import delay_text, to_json
 from timeline.dates import DateSpan
 from timeline.models import MilestoneStatus
 
@@ -34,6 +34,12 @@ def signed_days(days: int | None) -> str:
     if days is None:
         return ""
     return gettext("%(sign)s%(days)s days") % {"sign": "+" if days > 0 else "", "days": days}
+
+
+@register.simple_tag
+def delay_label(schedule) -> str:
+    """The delay against the first plan in words and in the unit its dates allow, or "—"."""
+    return delay_text(schedule, get_language() or "ko") or "—"
 
 
 @register.filter
@@ -73,8 +79,13 @@ def milestone_rows(rows, *, show: str, stale: set, stale_days: int) -> str:
     half a second through the template engine).
     """
     statuses = {value: str(label) for value, label in MilestoneStatus.choices}
+    language = get_language() or "ko"
     disagree = escape(gettext("Sources disagree"))
+    contradicts = escape(gettext("The data contradicts itself"))
     stale_label = escape(gettext("stale"))
+    draft_label = escape(gettext("draft"))
+    draft_title = escape(gettext("Proposed by the article importer, not yet accepted: only editors see it."))
+    first_plan = gettext("first plan: %(date)s")
     out = []
     for row in rows:
         s = row.schedule
@@ -84,6 +95,10 @@ def milestone_rows(rows, *, show: str, stale: set, stale_days: int) -> str:
         badges = ""
         if s.conflicts:
             badges += f' <span class="conflict" title="{disagree}">⚠ {len(s.conflicts)}</span>'
+        if s.problems:
+            badges += f' <span class="problem" title="{contradicts}">⊗ {len(s.problems)}</span>'
+        if row.draft:
+            badges += f' <span class="draft-badge" title="{draft_title}">{draft_label}</span>'
         if row.key in stale:
             day = s.latest_stated_on.isoformat() if s.latest_stated_on else ""
             title = ngettext(
@@ -103,7 +118,11 @@ def milestone_rows(rows, *, show: str, stale: set, stale_days: int) -> str:
             cells.append(f"<td>{escape(span_range(s.planned_start, s.planned_end, row.kind))}</td>")
         if show != "planned":
             cells.append(f"<td>{escape(span_range(s.actual_start, s.actual_end, row.kind))}</td>")
-        cells.append(f'<td class="num">{escape(signed_days(s.slip_days)) if s.slip_days else ""}</td>')
+        delay = ""
+        if s.delay_days is not None:
+            baseline = escape(first_plan % {"date": s.baseline_end.span.label(language)})
+            delay = f'{escape(delay_text(s, language))} <span class="muted baseline">({baseline})</span>'
+        cells.append(f"<td>{delay}</td>")
         latest = f' · <span class="muted">{escape(row.latest_source)}</span>' if row.latest_source else ""
         cells.append(f"<td>{s.source_count}{latest}</td></tr>")
         out.append("".join(cells))
