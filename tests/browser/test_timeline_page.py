@@ -18,7 +18,7 @@ def drawn_keys(page) -> set[str]:
     return set(
         page.evaluate(
             "() => { const gd = document.getElementById('gantt');"
-            " return gd.data.flatMap(t => t.y).map(i => gd.layout.meta.keys[i]); }"
+            " return gd.data.flatMap(t => t.y).filter(i => i !== null).map(i => gd.layout.meta.keys[i]); }"
         )
     )
 
