@@ -270,6 +270,6 @@ def test_an_end_reported_before_its_start_is_a_contradiction():
         fact(1, "start", "actual", DateSpan.month(2024, 1), D(2024, 2, 12)),
         fact(2, "end", "actual", DateSpan.month(2023, 11), D(2024, 2, 12)),
     ]
-    schedule = derive(claims + [fact(3, "end", "planned", DateSpan.month(2027, 12), D(2024, 2, 12))], today=TODAY)
+    schedule = derive([*claims, fact(3, "end", "planned", DateSpan.month(2027, 12), D(2024, 2, 12))], today=TODAY)
     assert [(p.kind, p.claim_ids) for p in schedule.problems] == [("actual_end_before_start", (1, 2))]
     assert schedule.delay_days is None, "an end reported before its start says nothing about the delay"
