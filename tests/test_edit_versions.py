@@ -15,7 +15,8 @@ from pytest_django.asserts import assertContains
 from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
 from tests.html_forms import form_data
 from timeline.admin_import import apply_edits
-from timeline.models import Claim, EditConflict, Milestone, Program, refresh_schedules, touch_programs
+from timeline.models import Claim, EditConflict, Milestone, Program, touch_programs
+from timeline.refresh import refresh_milestone, refresh_schedules
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +191,7 @@ class TestDerivedWritesAndTheModelCheck:
         milestone = claim.milestone
         program = milestone.program
         versions = (program.edit_version, milestone.edit_version, claim.edit_version)
-        milestone.refresh_schedule()
+        refresh_milestone(milestone)
         refresh_schedules()
         touch_programs()
         program.refresh_from_db()

@@ -8,7 +8,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
 from tests.html_forms import form_data
-from timeline.models import Claim, Milestone, Program, Source, refresh_schedules, touch_programs
+from timeline.models import Claim, Milestone, Program, Source, touch_programs
+from timeline.refresh import refresh_milestone, refresh_schedules
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ class TestDerivedFieldsAreNotHistory:
     def test_derived_updates_write_no_history_row(self):
         claim = ClaimFactory()
         rows = (Milestone.history.count(), Program.history.count(), Claim.history.count())
-        claim.milestone.refresh_schedule()
+        refresh_milestone(claim.milestone)
         refresh_schedules()
         touch_programs()
         assert (Milestone.history.count(), Program.history.count(), Claim.history.count()) == rows

@@ -2,6 +2,7 @@
 and every kind of edit shows on the next visit."""
 
 import datetime as dt
+import pickle
 import re
 
 import pytest
@@ -34,6 +35,7 @@ def test_repeat_visit_is_one_query_and_the_same_content(client, program, django_
     first = page(client, program)
     with django_assert_num_queries(1):  # the program row, for its data version
         second = page(client, program)
+    assert (first["X-Tracker-Cache"], second["X-Tracker-Cache"]) == ("miss", "hit")
     assert figure(second) == figure(first)
     assert figure_keys(second) == [f"m{n}" for n in range(5)]
 
@@ -161,4 +163,20 @@ def test_pages_over_the_size_cap_are_built_every_time(client, program, settings,
     with django_assert_max_num_queries(8) as queries:
         again = page(client, program)
     assert len(queries) > 1, "built again, not served from the cache"
+    assert again["X-Tracker-Cache"] == "miss"
     assert figure_keys(again) == [f"m{n}" for n in range(5)]
+
+
+def test_the_cache_holds_nothing_of_one_visitor(program, django_user_model):
+    """What is cached is the same for every visitor: no CSRF token, nonce or session of whoever filled it."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    visitor = Client()
+    html = page(visitor, program).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    nonce = re.search(r'<script[^>]+nonce="([^"]+)"', html).group(1)
+    cached = [pickle.loads(value) for value in cache._cache.values()]  # everything LocMem holds
+    cached = [value for value in cached if isinstance(value, str)]
+    assert cached and all(token not in value and nonce not in value for value in cached)
+    assert all("csrfmiddlewaretoken" not in value and "nonce=" not in value for value in cached)

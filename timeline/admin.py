@@ -9,7 +9,8 @@ from simple_history.utils import bulk_update_with_history
 
 from .charts import delay_text
 from .forms import ClaimForm, EditVersionForm
-from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source, refresh_schedules
+from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source
+from .refresh import refresh_schedules
 from .templatetags.timeline import span_label, span_range
 
 

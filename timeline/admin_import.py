@@ -30,7 +30,8 @@ from .articles.claims import Candidate
 from .articles.read import MAX_BYTES, Article, ArticleError, read_bytes, read_text, read_url
 from .dates import DateSpan, DateSpanError, Precision
 from .importing import DRAFT_PREFIX, candidates_for, existing_source, import_article, with_publication_date
-from .models import Claim, ClaimField, ClaimStatus, Milestone, Program, refresh_schedules
+from .models import Claim, ClaimField, ClaimStatus, Milestone, Program
+from .refresh import refresh_schedules
 
 IMPORT_TEMPLATE = "admin/timeline/import_article.html"
 REVIEW_TEMPLATE = "admin/timeline/review_claims.html"

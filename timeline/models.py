@@ -2,7 +2,7 @@
 
 A milestone never stores a date that an editor typed: its schedule is derived from
 the claims about it (see `timeline.schedule`) and cached on the row by
-`Milestone.refresh_schedule()` whenever its claims change.
+`timeline.refresh.refresh_schedules()` whenever its claims change.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import charts
 from . import schedule as sched
 from .dates import DateSpan, Precision, bounds_problem
 
@@ -70,7 +69,7 @@ class EditVersioned:
     started from), then written, both in one transaction. When the claim matches no row
     because another save got there first, nothing is written and `EditConflict` is raised.
     Admin forms check first and explain the conflict (`timeline.forms.EditVersionForm`);
-    this is the last line. Derived writes (`refresh_schedule`, `touch_programs`) use
+    this is the last line. Derived writes (`refresh_schedules`, `touch_programs`) use
     ``QuerySet.update`` and leave the version alone; raw saves (loaddata) keep the stored one.
     """
 
@@ -203,7 +202,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.get(program__slug=program_slug, key=key)
 
 
-# Written by refresh_schedule() with QuerySet.update(): no history row, no edit_version bump.
+# Written by refresh.refresh_schedules() with QuerySet.update(): no history row, no edit_version bump.
 DERIVED_FIELDS = [
     "schedule",
     "delay_days",
@@ -244,7 +243,7 @@ class Milestone(EditVersioned, models.Model):
         help_text=_("Proposed by the article importer and not yet accepted: only editors see it."),
     )
 
-    # Derived from the claims by refresh_schedule(); never edited by hand. The status is
+    # Derived from the claims by refresh.refresh_schedules(); never edited by hand. The status is
     # not stored (it ages with the day): `with_status(today)` computes it from these dates.
     schedule = models.JSONField(_("derived schedule"), default=dict, blank=True, editable=False)
     delay_days = models.IntegerField(_("delay (days)"), null=True, blank=True, editable=False)
@@ -301,25 +300,6 @@ class Milestone(EditVersioned, models.Model):
             as_of=as_of,
         )
 
-    def refresh_schedule(self, claims=None, *, save: bool = True, touch: bool = True) -> sched.Schedule:
-        """Recompute this milestone's cached schedule (`refresh_schedules` is the way in for callers)."""
-        result = self.derive(claims)
-        # The chart's segments and hover dates are cached beside the schedule they come from.
-        self.schedule = {**result.as_dict(), "drawing": charts.drawing(result)}
-        self.delay_days = result.delay_days
-        self.sort_date = result.sort_date
-        self.planned_end_hi = result.planned_end.span.hi if result.planned_end else None
-        self.actual_start_lo = result.actual_start.span.lo if result.actual_start else None
-        self.actual_end_lo = result.actual_end.span.lo if result.actual_end else None
-        self.source_count = result.source_count
-        self.conflict_count = len(result.conflicts)
-        self.problem_count = len(result.problems)
-        if save:
-            Milestone.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in DERIVED_FIELDS})
-            if touch:
-                touch_programs([self.program_id])
-        return result
-
     def current_status(self, today: dt.date | None = None) -> str:
         """The status on `today` (default: today), from the cached schedule."""
         return sched.status_on(self.derived, today or timezone.localdate())
@@ -328,31 +308,6 @@ class Milestone(EditVersioned, models.Model):
     def derived(self) -> sched.Schedule:
         """The cached schedule as an object (no query)."""
         return sched.Schedule.from_dict(self.schedule) if self.schedule else sched.Schedule.empty(self.kind)
-
-
-def refresh_schedules(milestones=None) -> int:
-    """Bring cached schedules up to date: the one path every write that can move a schedule takes.
-
-    `milestones` is a queryset, an iterable of milestones or of their ids (None: all).
-    One query for the claims, one update per milestone, and one new `data_version` for
-    the programs concerned. Ids of milestones that no longer exist are skipped.
-    """
-    if milestones is None:
-        milestones = Milestone.objects.all()
-    elif not isinstance(milestones, models.QuerySet):
-        items = list(milestones)
-        ids = {m if isinstance(m, int) else m.pk for m in items}
-        milestones = Milestone.objects.filter(pk__in=ids - {None})
-    milestones = list(milestones)
-    by_milestone: dict[int, list[Claim]] = {m.pk: [] for m in milestones}
-    for claim in Claim.objects.filter(milestone__in=[m.pk for m in milestones]).select_related("source"):
-        by_milestone[claim.milestone_id].append(claim)
-    # One UPDATE per row: bulk_update's CASE expressions cost ~2.7 ms a row in Python (26 s for 10,000).
-    with transaction.atomic():
-        for milestone in milestones:
-            milestone.refresh_schedule(by_milestone[milestone.pk], touch=False)
-        touch_programs({m.program_id for m in milestones})
-    return len(milestones)
 
 
 # --- Source -----------------------------------------------------------------------

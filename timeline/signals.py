@@ -11,7 +11,8 @@ schedule in one pass after loading.
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import Claim, Milestone, Program, Source, refresh_schedules, touch_programs
+from .models import Claim, Milestone, Program, Source, touch_programs
+from .refresh import refresh_schedules
 
 
 @receiver(pre_save, sender=Claim)

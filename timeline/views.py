@@ -1,6 +1,5 @@
 import datetime as dt
 import hashlib
-import secrets
 from collections.abc import Callable
 
 from django.conf import settings
@@ -8,13 +7,12 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import HttpResponse, JsonResponse
-from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -79,46 +77,54 @@ def _chart_context(request, timeline) -> dict:
     }
 
 
-# Stand-ins for what differs between visitors of the same cached page: random per process,
-# so no text in the data can guess them and have a token or nonce put into it.
-VISITOR_SLOTS = {"csrf_token": f"csrf{secrets.token_hex(16)}", "csp_nonce": f"nonce{secrets.token_hex(16)}"}
-CSRF_SLOT, NONCE_SLOT = VISITOR_SLOTS["csrf_token"].encode(), VISITOR_SLOTS["csp_nonce"].encode()
+def _cached_fragment(request, program: Program, template: str, context: Callable[[], dict]) -> tuple[str, bool]:
+    """`template`, a partial that is the same for every visitor, rendered or from the cache; and whether cached.
 
-
-def _cached_page(request, program: Program, template: str, context: Callable[[], dict]) -> HttpResponse:
-    """`template` rendered with `context()`, or the copy cached for the same page.
-
-    The key holds everything the HTML depends on: the program's `data_version` (renewed
-    by every change to its milestones, claims and sources, see `touch_programs`), the
-    day (statuses and "today" age), the language, the host (absolute share links), the
-    path and query, and whether the visitor is staff (the admin link). The CSRF token
-    and the CSP nonce are rendered as `VISITOR_SLOTS` and filled in per request. A hit
-    costs one query (the program) and no rendering.
+    The key holds everything the fragment depends on: the program's `data_version`
+    (renewed by every change to its milestones, claims and sources, see `touch_programs`),
+    the day (statuses, "today"), the language, whether the visitor sees drafts, the host
+    and scheme (absolute share links), the path and the query (the filters). What differs
+    per visitor (the CSRF token, the CSP nonce, the admin link) is outside the fragment,
+    rendered per request by the page around it, so any process sharing the cache can
+    serve it.
     """
+    query = sorted((name, value) for name, values in request.GET.lists() for value in values)
     parts = (
         template,
         program.pk,
         program.data_version,
         timezone.localdate().isoformat(),
         get_language() or "",
+        is_editor(request.user),
         request.scheme,
         request.get_host(),
-        request.get_full_path(),
-        request.user.is_staff,
+        request.path,
+        query,
     )
-    key = "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    # Kept as UTF-8 bytes: no decoding out of the cache, no encoding into the response.
+    key = "fragment:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     html = cache.get(key)
-    if html is None:
-        html = render_to_string(template, {**context(), **VISITOR_SLOTS}, request).encode()
-        # Entries are counted, not weighed: a cap per page keeps the cache's memory bounded.
-        if len(html) <= settings.TRACKER_PAGE_CACHE_MAX_BYTES:
-            cache.set(key, html, settings.TRACKER_PAGE_CACHE_SECONDS)
-    if CSRF_SLOT in html:
-        html = html.replace(CSRF_SLOT, get_token(request).encode())
-    if NONCE_SLOT in html:
-        html = html.replace(NONCE_SLOT, str(get_nonce(request)).encode())
-    return HttpResponse(html)
+    if html is not None:
+        return html, True
+    html = render_to_string(template, context(), request)
+    # A cap per entry keeps the cache's memory bounded (LocMem counts entries, it does not weigh them).
+    if len(html) <= settings.TRACKER_PAGE_CACHE_MAX_BYTES:
+        cache.set(key, html, settings.TRACKER_PAGE_CACHE_SECONDS)
+    return html, False
+
+
+def _page_with_fragment(request, program: Program, page: str, context: Callable[[], dict]) -> HttpResponse:
+    """`page` around its cached `#content` partial; `X-Tracker-Cache` says whether it came from the cache."""
+    if request.htmx and not request.htmx.history_restore_request and page == "timeline/program_detail.html":
+        html, hit = _cached_fragment(request, program, f"{page}#timeline", context)
+        response = HttpResponse(html)
+    else:
+        html, hit = _cached_fragment(request, program, f"{page}#content", context)
+        response = render(request, page, {"program": program, "content": mark_safe(html)})
+    response[CACHE_HEADER] = "hit" if hit else "miss"
+    return response
+
+
+CACHE_HEADER = "X-Tracker-Cache"
 
 
 @require_safe
@@ -138,9 +144,7 @@ def program_detail(request, slug: str):
             "show_choices": [("both", _("planned and actual")), ("planned", _("planned")), ("actual", _("actual"))],
         }
 
-    if request.htmx and not request.htmx.history_restore_request:
-        return _cached_page(request, program, "timeline/program_detail.html#timeline", context)
-    return _cached_page(request, program, "timeline/program_detail.html", context)
+    return _page_with_fragment(request, program, "timeline/program_detail.html", context)
 
 
 @xframe_options_exempt
@@ -153,7 +157,7 @@ def program_embed(request, slug: str):
         timeline = build_timeline(program, request.GET, today=timezone.localdate(), user=request.user)
         return {**_chart_context(request, timeline), "embed": True}
 
-    return _cached_page(request, program, "timeline/program_embed.html", context)
+    return _page_with_fragment(request, program, "timeline/program_embed.html", context)
 
 
 @require_safe

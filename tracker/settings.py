@@ -229,17 +229,31 @@ AXES_CLIENT_IP_CALLABLE = login_client_ip
 # How old a milestone's newest source may get before the page calls it stale.
 TRACKER_STALE_SOURCE_DAYS = int(os.environ.get("TRACKER_STALE_SOURCE_DAYS", "365"))
 
-# Rendered program pages are cached per process, keyed on the program's data version
-# (views._cached_page), so an edit shows at once. Memory per process stays under
-# ENTRIES x MAX_BYTES (100 x 2 MB; a 1,000-milestone page is 1 MB, larger ones are not cached).
+# The part of a program page that is the same for every visitor is cached, keyed on the
+# program's data version (views._cached_fragment), so an edit shows at once. In one process
+# by default (memory: at most ENTRIES x MAX_BYTES, 100 x 2 MB; a 1,000-milestone fragment is
+# about 1 MB, larger ones are not cached); REDIS_URL (redis://host:6379/0) shares it between
+# processes and hosts, where Redis's own `maxmemory` bounds it.
 TRACKER_PAGE_CACHE_SECONDS = int(os.environ.get("TRACKER_PAGE_CACHE_SECONDS", "3600"))
 TRACKER_PAGE_CACHE_MAX_BYTES = int(os.environ.get("TRACKER_PAGE_CACHE_MAX_BYTES", str(2 * 1024 * 1024)))
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("TRACKER_PAGE_CACHE_ENTRIES", "100"))},
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("TRACKER_CACHE_PREFIX", "tracker"),
+            "TIMEOUT": TRACKER_PAGE_CACHE_SECONDS,
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": TRACKER_PAGE_CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("TRACKER_PAGE_CACHE_ENTRIES", "100"))},
+        }
+    }
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None

@@ -7,7 +7,8 @@ so a broken fixture leaves nothing behind and a good one leaves no stale schedul
 
 from django.core.management.commands import loaddata
 
-from timeline.models import Milestone, refresh_schedules
+from timeline.models import Milestone
+from timeline.refresh import refresh_schedules
 
 
 class Command(loaddata.Command):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from timeline.models import refresh_schedules
+from timeline.refresh import refresh_schedules
 
 
 class Command(BaseCommand):
