@@ -2,7 +2,8 @@
 
 import pytest
 
-from timeline import bench, synthetic
+from timeline.bench import measure as bench
+from timeline.bench import synthetic
 from timeline.models import Claim, Milestone, Program
 
 pytestmark = pytest.mark.django_db

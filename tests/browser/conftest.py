@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from timeline.bench_browser import CHROMIUM
-from timeline.bench_browser import CHROMIUM_ARGS as ARGS
+from tracker.chromium import CHROMIUM
+from tracker.chromium import CHROMIUM_ARGS as ARGS
 
 SCREENSHOTS = Path(os.environ.get("TRACKER_SCREENSHOTS", settings.BASE_DIR / "screenshots"))
 

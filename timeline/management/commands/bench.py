@@ -1,10 +1,10 @@
-"""Benchmark the figure build and the timeline page (issue 6); see timeline/bench.py."""
+"""Benchmark the figure build and the timeline page (issue 6); see timeline/bench/measure.py."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from timeline import bench
+from timeline.bench import measure as bench
 
 
 def _sizes(text: str) -> tuple[int, ...]:

@@ -1,10 +1,10 @@
-"""Time to a drawn chart and bytes transferred, in headless Chromium (see timeline/bench_browser.py)."""
+"""Time to a drawn chart and bytes transferred, in headless Chromium (see timeline/bench/browser.py)."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from timeline import bench_browser
+from timeline.bench import browser as bench_browser
 
 
 class Command(BaseCommand):

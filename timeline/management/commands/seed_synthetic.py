@@ -1,10 +1,10 @@
-"""Seed synthetic programs for benchmarks (see timeline/synthetic.py for what the data looks like)."""
+"""Seed synthetic programs for benchmarks (see timeline/bench/synthetic.py for what the data looks like)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from timeline import synthetic
+from timeline.bench import synthetic
 
 
 class Command(BaseCommand):

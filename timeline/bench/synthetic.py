@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from .dates import DateSpan, Precision
-from .models import Claim, Milestone, MilestoneKind, Program, Source
-from .refresh import refresh_schedules
+from ..dates import DateSpan, Precision
+from ..models import Claim, Milestone, MilestoneKind, Program, Source
+from ..refresh import refresh_schedules
 
 REFERENCE_DAY = dt.date(2026, 6, 30)
 """The synthetic world's "now": plans before it mostly happened, claims are never stated after it."""

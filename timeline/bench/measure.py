@@ -42,10 +42,11 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
-from . import charts, synthetic
-from .charts import Row
-from .models import Milestone, MilestoneKind, Program
-from .rows import build_timeline
+from .. import charts
+from ..charts import Row
+from ..models import Milestone, MilestoneKind, Program
+from ..rows import build_timeline
+from . import synthetic
 
 DEFAULT_SIZES = (100, 1000, 10_000)
 AS_OF = dt.date(2024, 6, 30)
@@ -78,6 +79,13 @@ def _calls_per_sample(fn: Callable[[], object]) -> int:
     fn()
     once = time.perf_counter() - started
     return max(1, min(1000, int(MIN_SAMPLE_SECONDS / max(once, 1e-7)) + 1))
+
+
+class SecureClient(Client):
+    """GETs over HTTPS, as production serves them (with DJANGO_DEBUG=0 plain HTTP is redirected)."""
+
+    def get(self, path, data=None, secure=True, **extra):
+        return super().get(path, data, secure=secure, **extra)
 
 
 def measure_side_by_side(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, Sample]:
@@ -317,7 +325,7 @@ def run(
     with database as name, override_settings(ALLOWED_HOSTS=hosts, DEBUG=False, STORAGES=storages):
         result["database"] = f"{connections[DEFAULT_DB_ALIAS].vendor} {name}"
         progress(f"database: {result['database']}")
-        client = Client()
+        client = SecureClient()
         today = timezone.localdate()
         program = None
         for size in sizes:

@@ -4,7 +4,7 @@
 a migrated SQLite database with one synthetic program per size (slugs `s<size>-1`),
 collectstatic (hashed, compressed files with far-future cache headers from WhiteNoise),
 and gunicorn with 2 workers, DJANGO_DEBUG=0, on a free port of 127.0.0.1, with
-`timeline.bench_settings`. It stops gunicorn and removes the directory afterwards.
+`timeline.bench.settings`. It stops gunicorn and removes the directory afterwards.
 
 `measure()` drives headless Chromium (Playwright, Debian's /usr/bin/chromium):
 
@@ -38,16 +38,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tracker.chromium import CHROMIUM, CHROMIUM_ARGS
+
 DEFAULT_SIZES = (100, 1000)
 FIRST_VISIT_MAX_BYTES = 1_600_000
 REPEAT_VISIT_MAX_BYTES = 100_000
@@ -81,7 +73,7 @@ def site_environment(work: Path) -> dict[str, str]:
     """The environment of a production-like run in `work`: DEBUG off, plain HTTP on 127.0.0.1."""
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "timeline.bench_settings",
+        "DJANGO_SETTINGS_MODULE": "timeline.bench.settings",
         "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
         "TRACKER_VAR_DIR": str(work),
         "DJANGO_STATIC_ROOT": str(work / "static"),
