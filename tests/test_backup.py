@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from tests.test_fixture import counts
 from timeline.models import Claim, Milestone, Program, Source
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def test_backup_and_restore_round_trip_is_identical(tmp_path, django_user_model):

@@ -11,9 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="SQLite locking only"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="SQLite locking only"
+    ),
+    pytest.mark.slow,
+]
 WRITERS = 8
 
 

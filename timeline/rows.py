@@ -18,6 +18,7 @@ from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, S
 from .schedule import Schedule
 
 SHOW_CHOICES = ("both", "planned", "actual")
+LATEST_SOURCE_FIELDS = ("publisher", "citation", "published_on", "published_approx")
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,9 @@ def build_timeline(program: Program, params, *, today: dt.date, user=None) -> Ti
     else:
         schedules = {m.pk: m.derived.with_status_on(today) for m in milestones}
         drawings = {m.pk: m.schedule.get("drawing") for m in milestones}
-        sources = Source.objects.in_bulk({s.latest_source_id for s in schedules.values()} - {None})
+        latest_ids = {s.latest_source_id for s in schedules.values()} - {None}
+        # Only what the row shows (`latest_source`): not the article bodies.
+        sources = Source.objects.only(*LATEST_SOURCE_FIELDS).in_bulk(latest_ids)
 
     members: set[int] = set()
     if filters.phase:
