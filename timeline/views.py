@@ -212,7 +212,7 @@ def program_sources(request, slug: str):
     ):
         claims[claim.source_id].append(claim)
     # One reverse() for the page: milestone URLs differ only by their key (a slug).
-    head, _, tail = reverse("timeline:milestone", args=[program.slug, "milestone-key"]).rpartition("milestone-key")
+    head, _key, tail = reverse("timeline:milestone", args=[program.slug, "milestone-key"]).rpartition("milestone-key")
     context = {
         "program": program,
         "page": page,

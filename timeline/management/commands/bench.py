@@ -31,20 +31,22 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=5, help="Runs per number; the median is kept (default 5).")
         parser.add_argument("--claims-per", type=int, default=3, help="Claims per milestone (default 3).")
         parser.add_argument("--seed", type=int, default=0, help="Random seed of the synthetic data (default 0).")
-        parser.add_argument("--json", action="store_true", help="Print one JSON object instead of the table.")
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="Print one JSON object instead of the table."
+        )
         parser.add_argument(
             "--update-doc",
             action="store_true",
             help="Also write the report into docs/performance.md, between its bench markers.",
         )
 
-    def handle(self, *args, sizes: str, repeat: int, claims_per: int, seed: int, json: bool = False, **options):
+    def handle(self, *args, sizes: str, repeat: int, claims_per: int, seed: int, as_json: bool = False, **options):
         doc = Path(settings.BASE_DIR) / "docs" / "performance.md"
         if repeat < 1:
             raise CommandError("--repeat must be at least 1.")
         progress = (lambda message: self.stderr.write(message)) if options["verbosity"] >= 1 else (lambda m: None)
         result = bench.run(sizes=_sizes(sizes), repeat=repeat, claims_per=claims_per, seed=seed, progress=progress)
-        self.stdout.write(_json_dumps(result) if json else bench.format_table(result))
+        self.stdout.write(_json_dumps(result) if as_json else bench.format_table(result))
         if options["update_doc"]:
             command = f"manage.py bench --sizes {','.join(str(n) for n in result['sizes'])} --repeat {repeat}"
             try:

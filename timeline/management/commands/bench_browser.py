@@ -16,9 +16,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--sizes", default="100,1000", help="Milestone counts (default 100,1000).")
         parser.add_argument("--repeat", type=int, default=3, help="Visits per number; the median is kept (default 3).")
-        parser.add_argument("--json", action="store_true", help="Print one JSON object instead of the table.")
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="Print one JSON object instead of the table."
+        )
 
-    def handle(self, *args, sizes: str, repeat: int, json: bool = False, **options):
+    def handle(self, *args, sizes: str, repeat: int, as_json: bool = False, **options):
         try:
             parsed = tuple(sorted({int(part) for part in sizes.split(",") if part.strip()}))
         except ValueError as exc:
@@ -28,7 +30,7 @@ class Command(BaseCommand):
         progress = (lambda message: self.stderr.write(message)) if options["verbosity"] >= 1 else (lambda m: None)
         with bench_browser.served_site(parsed, progress=progress) as site:
             results = bench_browser.measure(site, repeat=repeat, progress=progress)
-        self.stdout.write(_dumps(results) if json else bench_browser.format_table(results))
+        self.stdout.write(_dumps(results) if as_json else bench_browser.format_table(results))
 
 
 def _dumps(results: dict) -> str:
