@@ -36,6 +36,23 @@ def staff_client(client, django_user_model):
 
 
 @pytest.fixture
+def logistics(db):
+    """The program the logistics test articles (tests/articles/) are about: two events, a span and their phase."""
+    from tests.factories import MilestoneFactory, ProgramFactory
+    from timeline.models import MilestoneKind
+
+    program = ProgramFactory(slug="logistics", name_ko="빛고을 스마트 물류 실증사업", name_en="Smart logistics pilot")
+    for key, title, kind in (
+        ("site-groundbreaking", "스마트 물류센터 착공", MilestoneKind.EVENT),
+        ("building-completion", "물류센터 건물 완공", MilestoneKind.EVENT),
+        ("operation", "물류센터 본격 운영", MilestoneKind.SPAN),
+        ("pilot", "스마트 물류 실증사업 (전체 기간)", MilestoneKind.PHASE),
+    ):
+        MilestoneFactory(program=program, key=key, title_ko=title, kind=kind)
+    return program
+
+
+@pytest.fixture
 def gwangju(db):
     """The Gwangju program, loaded from the project's fixture."""
     from django.core.management import call_command

@@ -12,7 +12,7 @@ from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, Sour
 from timeline.articles.read import read_file
 from timeline.dates import DateSpan
 from timeline.importing import import_article
-from timeline.models import Claim, Milestone, MilestoneKind, Source
+from timeline.models import Claim, Milestone, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -29,19 +29,8 @@ def counts() -> tuple[int, int, int]:
 
 
 @pytest.fixture
-def program():
-    program = ProgramFactory(slug="logistics", name_ko="빛고을 스마트 물류 실증사업")
-    MilestoneFactory(
-        program=program, key="site-groundbreaking", title_ko="스마트 물류센터 착공", kind=MilestoneKind.EVENT
-    )
-    MilestoneFactory(
-        program=program, key="building-completion", title_ko="물류센터 건물 완공", kind=MilestoneKind.EVENT
-    )
-    MilestoneFactory(program=program, key="operation", title_ko="물류센터 본격 운영", kind=MilestoneKind.SPAN)
-    MilestoneFactory(
-        program=program, key="pilot", title_ko="스마트 물류 실증사업 (전체 기간)", kind=MilestoneKind.PHASE
-    )
-    return program
+def program(logistics):
+    return logistics
 
 
 def upload(name: str = "binhae-daily-logistics.txt") -> SimpleUploadedFile:

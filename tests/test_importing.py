@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from tests.factories import MilestoneFactory, ProgramFactory, SourceFactory
+from tests.factories import MilestoneFactory, SourceFactory
 from timeline import importing
 from timeline.articles.read import read_file
 from timeline.importing import NoPublicationDateError, article_fixture, import_article
@@ -24,19 +24,8 @@ def counts() -> tuple[int, int, int]:
 
 
 @pytest.fixture
-def program():
-    program = ProgramFactory(slug="logistics", name_ko="빛고을 스마트 물류 실증사업", name_en="Smart logistics pilot")
-    MilestoneFactory(
-        program=program, key="site-groundbreaking", title_ko="스마트 물류센터 착공", kind=MilestoneKind.EVENT
-    )
-    MilestoneFactory(
-        program=program, key="building-completion", title_ko="물류센터 건물 완공", kind=MilestoneKind.EVENT
-    )
-    MilestoneFactory(program=program, key="operation", title_ko="물류센터 본격 운영", kind=MilestoneKind.SPAN)
-    MilestoneFactory(
-        program=program, key="pilot", title_ko="스마트 물류 실증사업 (전체 기간)", kind=MilestoneKind.PHASE
-    )
-    return program
+def program(logistics):
+    return logistics
 
 
 @pytest.fixture
