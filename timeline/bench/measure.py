@@ -403,6 +403,8 @@ def _environment() -> dict:
         "pandas": pandas_version,
         "cpus": os.cpu_count(),
         "machine": platform.machine(),
+        # Other work on the machine inflates every time; the ratios measured side by side suffer least.
+        "load average": round(os.getloadavg()[0], 1),
     }
 
 
