@@ -31,7 +31,9 @@ SOURCE_CLAIM_FIELDS = [
     *("source_id", "field", "status", "lo", "hi", "precision", "expression", "stated_on", "reviewed"),
     *("milestone__key", "milestone__title_ko", "milestone__title_en", "milestone__position"),
 ]
-EMBED_CHROME_PX = 130  # the embed's title line above the chart, its legend note and link back below
+EMBED_CHROME_PX = 130
+# Says whether the page's visitor-independent part came from the cache (tests and `manage.py bench` read it).
+CACHE_HEADER = "X-Tracker-Cache"  # the embed's title line above the chart, its legend note and link back below
 
 
 @require_safe
@@ -107,24 +109,26 @@ def _cached_fragment(request, program: Program, template: str, context: Callable
         return html, True
     html = render_to_string(template, context(), request)
     # A cap per entry keeps the cache's memory bounded (LocMem counts entries, it does not weigh them).
-    if len(html) <= settings.TRACKER_PAGE_CACHE_MAX_BYTES:
+    if len(html.encode()) <= settings.TRACKER_PAGE_CACHE_MAX_BYTES:
         cache.set(key, html, settings.TRACKER_PAGE_CACHE_SECONDS)
     return html, False
 
 
-def _page_with_fragment(request, program: Program, page: str, context: Callable[[], dict]) -> HttpResponse:
-    """`page` around its cached `#content` partial; `X-Tracker-Cache` says whether it came from the cache."""
-    if request.htmx and not request.htmx.history_restore_request and page == "timeline/program_detail.html":
-        html, hit = _cached_fragment(request, program, f"{page}#timeline", context)
+def _page_with_fragment(
+    request, program: Program, page: str, context: Callable[[], dict], *, htmx_part: str = ""
+) -> HttpResponse:
+    """`page` around its cached `#content` partial, or for htmx its `htmx_part` partial alone.
+
+    `X-Tracker-Cache` says whether the partial came from the cache.
+    """
+    if htmx_part and request.htmx and not request.htmx.history_restore_request:
+        html, hit = _cached_fragment(request, program, f"{page}#{htmx_part}", context)
         response = HttpResponse(html)
     else:
         html, hit = _cached_fragment(request, program, f"{page}#content", context)
         response = render(request, page, {"program": program, "content": mark_safe(html)})
     response[CACHE_HEADER] = "hit" if hit else "miss"
     return response
-
-
-CACHE_HEADER = "X-Tracker-Cache"
 
 
 @require_safe
@@ -144,7 +148,7 @@ def program_detail(request, slug: str):
             "show_choices": [("both", _("planned and actual")), ("planned", _("planned")), ("actual", _("actual"))],
         }
 
-    return _page_with_fragment(request, program, "timeline/program_detail.html", context)
+    return _page_with_fragment(request, program, "timeline/program_detail.html", context, htmx_part="timeline")
 
 
 @xframe_options_exempt
