@@ -193,3 +193,18 @@ def test_legend_keys_planned_and_done_in_their_own_colours():
         (0, charts.STATUS_COLORS["overdue"]),
         (1, charts.STATUS_COLORS["planned"]),
     ]
+
+
+def test_legend_key_is_planned_even_when_no_event_is_planned_any_more():
+    today = D(2024, 6, 1)
+    late = Row(
+        key="late",
+        title="late",
+        kind="event",
+        schedule=derive([fact(1, "event", "planned", DateSpan.month(2022, 12))], kind="event", today=today),
+    )
+    figure = gantt([late], today=today)
+    events = next(t for t in figure["data"] if t["name"] == charts.LABELS["ko"]["planned_event"])
+    assert events["marker"]["color"][0] == charts.STATUS_COLORS["planned"]
+    drawn = [(y, c) for y, c in zip(events["y"], events["marker"]["color"], strict=True) if y is not None]
+    assert drawn == [(0, charts.STATUS_COLORS["overdue"])]

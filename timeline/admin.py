@@ -90,7 +90,9 @@ class LabelledInlineFormSet(BaseInlineFormSet):
         super().add_fields(form, index)
         for field in form.fields.values():
             if field.label and not field.widget.is_hidden:
-                field.widget.attrs.setdefault("aria-label", capfirst(field.label))
+                # The admin's related-object wrapper renders the widget it wraps, with that widget's attrs.
+                widget = getattr(field.widget, "widget", field.widget)
+                widget.attrs.setdefault("aria-label", capfirst(field.label))
 
 
 class ClaimInline(EditVersionFieldsetsMixin, admin.TabularInline):

@@ -642,16 +642,22 @@ def gantt(
 
 
 def _swatch_first(trace: dict, color: str) -> None:
-    """Plotly's legend draws a trace's key in its first point's colour: put a point of `color` first."""
+    """Plotly's legend draws a trace's key in its first point's colour: put a point of `color` first
+    (for markers, an empty point when none has that colour)."""
     marker = trace["marker"]
     paint = marker["line"]["color"] if trace["type"] == "bar" else marker["color"]
-    if not isinstance(paint, list) or color not in paint[1:]:
+    if not isinstance(paint, list) or not paint or paint[0] == color:
         return
-    i = paint.index(color)
     lists = {id(v): v for v in (trace["y"], trace["x"], trace.get("base"), marker["color"], marker["line"]["color"])}
-    for values in lists.values():
-        if isinstance(values, list):
-            values.insert(0, values.pop(i))
+    if color in paint:
+        i = paint.index(color)
+        for values in lists.values():
+            if isinstance(values, list):
+                values.insert(0, values.pop(i))
+    elif trace["type"] == "scatter":
+        trace["y"].insert(0, None)
+        trace["x"].insert(0, None)
+        paint.insert(0, color)
 
 
 def _day_iso(ms: int) -> str:

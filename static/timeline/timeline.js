@@ -25,6 +25,8 @@
       layout.margin = Object.assign({}, layout.margin, { l: meta.short_margin || 4, r: 6 });
       if (layout.legend) layout.legend.font = { size: 10 };
     }
+    // The toolbar's icons at 3:1 or more against the chart (plotly's default grey is about 1.6:1).
+    layout.modebar = Object.assign({ color: "#4b5563", activecolor: "#1f6fb2", bgcolor: "rgba(255,255,255,0.9)" }, layout.modebar);
     const config = {
       responsive: true,
       displaylogo: false,
@@ -147,10 +149,12 @@
     enhance();
   });
   document.addEventListener("htmx:afterSettle", function (event) {
+    const panel = document.getElementById("panel");
+    const opened = panel && event.detail && event.detail.target === panel && panel.firstElementChild;
+    if (opened) panel.hidden = false;  // before drawing: a chart in a hidden box would get no width
     drawAll();
     enhance();
-    const panel = document.getElementById("panel");
-    if (panel && event.detail && event.detail.target === panel) showPanel(panel);
+    if (opened) showPanel(panel);
   });
   ["htmx:pushedIntoHistory", "htmx:replacedInHistory", "htmx:historyRestore"].forEach(function (name) {
     document.addEventListener(name, syncLanguageNext);
