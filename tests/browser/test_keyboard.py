@@ -62,7 +62,7 @@ def test_keyboard_only_filter_open_read_close(browser, live_server, gwangju, wid
     tab_until(page, f"el => el.matches(\"table.milestones a[href*='/{KEY}/']\")")
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog")
-    expect(dialog.locator(f".milestone-panel[data-key='{KEY}']")).to_be_visible()
+    expect(dialog.locator(f".milestone-panel[data-key='{KEY}']")).to_be_visible(timeout=20_000)  # a busy CI box
     expect(dialog).to_have_accessible_name(Milestone.objects.get(key=KEY).title_ko)
     page.wait_for_function("() => document.getElementById('panel').contains(document.activeElement)")
     expect(page.locator("#panel [data-close-panel]")).to_be_focused()
