@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.db import router, transaction
 from django.db.models import Count, Exists, OuterRef
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -82,9 +84,22 @@ class ProgramAdmin(HistoryAdmin):
     inlines = [MilestoneInline]
 
 
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """A tabular inline's column header is no <label>: each row's inputs carry it as their accessible name."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            if field.label and not field.widget.is_hidden:
+                # The admin's related-object wrapper renders the widget it wraps, with that widget's attrs.
+                widget = getattr(field.widget, "widget", field.widget)
+                widget.attrs.setdefault("aria-label", capfirst(field.label))
+
+
 class ClaimInline(EditVersionFieldsetsMixin, admin.TabularInline):
     model = Claim
     form = ClaimForm
+    formset = LabelledInlineFormSet
     extra = 1
     show_change_link = True
     ordering = ["stated_on", "pk"]
@@ -94,11 +109,17 @@ class ClaimOnMilestoneInline(ClaimInline):
     fields = ["source", "field", "status", "when", "expression", "stated_on", "reviewed"]
     autocomplete_fields = ["source"]
 
+    class Media:
+        js = ["timeline/admin_a11y.js"]
+
 
 class ClaimOnSourceInline(ClaimInline):
     fields = ["milestone", "field", "status", "when", "expression", "stated_on", "reviewed"]
     autocomplete_fields = ["milestone"]
     extra = 0
+
+    class Media:
+        js = ["timeline/admin_a11y.js"]
 
 
 class UnreviewedClaimsFilter(admin.SimpleListFilter):

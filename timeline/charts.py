@@ -39,8 +39,13 @@ STATUS_COLORS = {
     "in_progress": "#1f6fb2",
     "overdue": "#c2410c",
     "planned": "#5b6b8c",
-    "cancelled": "#9ca3af",
+    "cancelled": "#6b7280",
 }
+# Every colour drawn on the white plot meets 3:1 (WCAG 1.4.11; tests/test_contrast.py reads these).
+PLOT_BACKGROUND = "#ffffff"
+UNDATED_COLOR = "#6b7280"
+# A hatched band's fill is its colour at this alpha, its outline the full colour (trace opacity would fade both).
+HATCH_ALPHA = "8c"
 # Hex with alpha (#rrggbbaa): repeated for every bar, so shorter than rgba(...).
 PLAN_FILL = "#5b6b8c29"
 PHASE_FILL = "#1e293b33"
@@ -373,7 +378,6 @@ def _bars(name: str, width: float, *, hatched: bool = False, **style) -> dict:
     marker = {"color": [], "line": {"color": [], "width": 1.5}}
     if hatched:
         marker["pattern"] = {"shape": "/", "fgopacity": 0.55, "size": 6}
-        style.setdefault("opacity", 0.55)
     return {
         "type": "bar",
         "orientation": "h",
@@ -446,17 +450,24 @@ def gantt(
     actual_events = _markers(t["actual_event"], "diamond", 12)
     conflicts = _markers(t["conflict"], "x-thin-open", 14, CONFLICT_COLOR)
     problems = _markers(t["problem"], "circle-x-open", 13, PROBLEM_COLOR)
-    undated = _markers(t["undated"], "line-ew-open", 14, "#9ca3af")
+    undated = _markers(t["undated"], "line-ew-open", 14, UNDATED_COLOR)
 
     # Per segment code: (y, base, x, fill, line) for bars, (y, x, colour) for markers; fill
     # True means "the row's plan fill", False "the status colour"; None draws nothing.
     def bar_lists(trace: dict, plan_fill: bool | None) -> tuple:
         m = trace["marker"]
+        fills = m["color"]
+        add_fill = fills.append
+        if "pattern" in m and plan_fill is False:
+
+            def add_fill(color: str) -> None:
+                fills.append(color + HATCH_ALPHA)
+
         return (
             trace["y"].append,
             trace["base"].append,
             trace["x"].append,
-            m["color"].append,
+            add_fill,
             m["line"]["color"].append,
             plan_fill,
         )
@@ -561,6 +572,9 @@ def gantt(
 
     drawn_in_order = (plan, plan_edges, actual, actual_edges, event_edges, baseline)
     markers = (baseline_lines, baseline_events, planned_events, actual_events, conflicts, problems, undated)
+    # The legend keys "planned" and "actual" in their own colours, not in whichever status came first.
+    for trace, status in ((plan, "planned"), (planned_events, "planned"), (actual, "done"), (actual_events, "done")):
+        _swatch_first(trace, STATUS_COLORS[status])
     traces = [trace for trace in (*drawn_in_order, *markers) if trace["y"]]
     # The first trace drawn of a group carries the legend entry for all of them.
     for group in ("uncertain", "baseline"):
@@ -587,7 +601,7 @@ def gantt(
             "margin": {"l": _label_margin(ticks, limit), "r": 20, "t": 60, "b": 40},
             "font": {"family": FONT, "size": 12, "color": "#1f2937"},
             "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "#ffffff",
+            "plot_bgcolor": PLOT_BACKGROUND,
             "hovermode": "closest",
             "hoverlabel": {"align": "left", "font": {"family": FONT}},
             "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
@@ -625,6 +639,25 @@ def gantt(
             },
         },
     }
+
+
+def _swatch_first(trace: dict, color: str) -> None:
+    """Plotly's legend draws a trace's key in its first point's colour: put a point of `color` first
+    (for markers, an empty point when none has that colour)."""
+    marker = trace["marker"]
+    paint = marker["line"]["color"] if trace["type"] == "bar" else marker["color"]
+    if not isinstance(paint, list) or not paint or paint[0] == color:
+        return
+    lists = {id(v): v for v in (trace["y"], trace["x"], trace.get("base"), marker["color"], marker["line"]["color"])}
+    if color in paint:
+        i = paint.index(color)
+        for values in lists.values():
+            if isinstance(values, list):
+                values.insert(0, values.pop(i))
+    elif trace["type"] == "scatter":
+        trace["y"].insert(0, None)
+        trace["x"].insert(0, None)
+        paint.insert(0, color)
 
 
 def _day_iso(ms: int) -> str:
@@ -771,7 +804,7 @@ def trend(
             "margin": {"l": 60, "r": 10, "t": 30, "b": 50},
             "font": {"family": FONT, "size": 11, "color": "#1f2937"},
             "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "#ffffff",
+            "plot_bgcolor": PLOT_BACKGROUND,
             "showlegend": True,
             "legend": {"orientation": "h", "y": -0.2},
             "xaxis": {"type": "date", "title": {"text": t["report_date"]}, "gridcolor": "#e5e7eb"},

@@ -25,6 +25,8 @@
       layout.margin = Object.assign({}, layout.margin, { l: meta.short_margin || 4, r: 6 });
       if (layout.legend) layout.legend.font = { size: 10 };
     }
+    // The toolbar's icons at 3:1 or more against the chart (plotly's default grey is about 1.6:1).
+    layout.modebar = Object.assign({ color: "#4b5563", activecolor: "#1f6fb2", bgcolor: "rgba(255,255,255,0.9)" }, layout.modebar);
     const config = {
       responsive: true,
       displaylogo: false,
@@ -48,7 +50,7 @@
           window.open(url + query, "_blank", "noopener");
           return;
         }
-        openPanel(url + query);
+        openPanel(url + query, null);
       });
     }
   }
@@ -60,8 +62,42 @@
     return day ? "?as_of=" + encodeURIComponent(day) : "";
   }
 
-  function openPanel(url) {
+  // The panel is a modal dialog: it takes focus when its content arrives, keeps Tab inside,
+  // and Escape or Close gives focus back to what opened it (the table's link for a chart click).
+  let opener = null;
+
+  function openPanel(url, from) {
+    const key = url.split("?")[0].replace(/\/$/, "").split("/").pop();
+    const link = document.querySelector("table.milestones a[data-panel][href*='/" + key + "/']");
+    opener = from || link || document.activeElement;
     window.htmx.ajax("GET", url, { target: "#panel", swap: "innerHTML" });
+  }
+
+  function showPanel(panel) {
+    if (!panel.firstElementChild) return;
+    panel.hidden = false;
+    const heading = panel.querySelector("h2");
+    const label = heading && heading.id ? heading.id : "";
+    if (label) panel.setAttribute("aria-labelledby", label);
+    const close = panel.querySelector("[data-close-panel]");
+    (close || panel).focus();
+  }
+
+  function closePanel() {
+    const panel = document.getElementById("panel");
+    if (!panel || panel.hidden) return;
+    panel.replaceChildren();
+    panel.hidden = true;
+    panel.removeAttribute("aria-labelledby");
+    const back = opener && opener.isConnected ? opener : document.getElementById("milestones-table");
+    opener = null;
+    if (back) back.focus();
+  }
+
+  function focusables(root) {
+    return Array.from(
+      root.querySelectorAll("a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex]:not([tabindex='-1'])")
+    ).filter(function (el) { return el.getClientRects().length > 0; });
   }
 
   function drawAll() {
@@ -112,9 +148,13 @@
     bindSlider();
     enhance();
   });
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const panel = document.getElementById("panel");
+    const opened = panel && event.detail && event.detail.target === panel && panel.firstElementChild;
+    if (opened) panel.hidden = false;  // before drawing: a chart in a hidden box would get no width
     drawAll();
     enhance();
+    if (opened) showPanel(panel);
   });
   ["htmx:pushedIntoHistory", "htmx:replacedInHistory", "htmx:historyRestore"].forEach(function (name) {
     document.addEventListener(name, syncLanguageNext);
@@ -136,7 +176,7 @@
     const link = event.target.closest("a[data-panel]");
     if (link && document.getElementById("panel") && window.htmx && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
       event.preventDefault();
-      openPanel(link.getAttribute("href") + asOfQuery(link));
+      openPanel(link.getAttribute("href") + asOfQuery(link), link);
       return;
     }
     const copy = event.target.closest("[data-copy]");
@@ -158,13 +198,27 @@
       }
       return;
     }
-    if (event.target.closest("[data-close-panel]")) {
-      const panel = document.getElementById("panel");
-      if (panel) panel.replaceChildren();
-    }
+    if (event.target.closest("#panel [data-close-panel]")) closePanel();
   });
   document.addEventListener("keydown", function (event) {
     const panel = document.getElementById("panel");
-    if (event.key === "Escape" && panel) panel.replaceChildren();
+    if (!panel || panel.hidden) return;
+    if (event.key === "Escape") {
+      event.preventDefault();
+      closePanel();
+    } else if (event.key === "Tab") {
+      const items = focusables(panel);
+      if (!items.length) return;
+      const first = items[0];
+      const last = items[items.length - 1];
+      const inside = panel.contains(document.activeElement);
+      if (event.shiftKey && (!inside || document.activeElement === first)) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (!inside || document.activeElement === last)) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
   });
 })();
