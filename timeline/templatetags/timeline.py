@@ -1,3 +1,4 @@
+import re
 from html import escape
 
 from django import template
@@ -10,6 +11,7 @@ from timeline.dates import DateSpan
 from timeline.models import MilestoneStatus
 
 register = template.Library()
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
 
 @register.simple_tag
@@ -134,7 +136,11 @@ def milestone_rows(rows, *, show: str, stale: set, stale_days: int) -> str:
             baseline = escape(first_plan % {"date": s.baseline_end.span.label(language)})
             delay = f'{escape(delay_text(s, language))} <span class="muted baseline">({baseline})</span>'
         cells.append(f"<td{label['delay']}>{delay}</td>")
-        latest = f' · <span class="muted">{escape(row.latest_source)}</span>' if row.latest_source else ""
+        latest = ""
+        if row.latest_source:
+            lang = _korean_name_attr(row.latest_source)
+            latest = f' · <span class="muted"{lang}>{escape(row.latest_source)}</span>'
+
         cells.append(f"<td{label['sources']}>{s.source_count}{latest}</td></tr>")
         out.append("".join(cells))
     return mark_safe("\n".join(out))
@@ -149,3 +155,15 @@ def lang_attr(value) -> str:
     if not code or code == page:
         return ""
     return format_html(' lang="{}"', code)
+
+
+def _korean_name_attr(text: str) -> str:
+    """` lang="ko"` for a name written in Hangul (a Korean publisher, say) on a page that is not Korean."""
+    page = (get_language() or "ko").split("-")[0].lower()
+    return ' lang="ko"' if page != "ko" and HANGUL.search(text or "") else ""
+
+
+@register.filter
+def name_lang(value) -> str:
+    """` lang="ko"` when a name shown as it is written (publisher, citation) is Korean on a non-Korean page."""
+    return mark_safe(_korean_name_attr(str(value)))
