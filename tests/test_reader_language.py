@@ -178,7 +178,9 @@ class TestSourceCitation:
         claim = ClaimFactory(source=SourceFactory(title="", publisher="전자신문", citation="etnews 123", url=""))
         html = render(client, reverse("timeline:sources", args=[claim.milestone.program.slug]), "en")
         published = claim.source.published_on.isoformat()
-        assert f'<h2 class="plain-citation" lang="ko">전자신문 ({published})</h2>' in html
+        heading = '<h2 class="plain-citation"><span class="publisher" lang="ko">전자신문</span>, '
+        heading += f'<time datetime="{published}">'
+        assert heading in html
         assert "etnews 123" not in html  # the working citation is for editors
 
     def test_a_real_headline_is_shown_linked_and_marked_with_its_language(self, client):
