@@ -77,7 +77,8 @@ def texts_of(html: str) -> list[tuple[str, str]]:
 
 
 def public_pages(program) -> list[str]:
-    urls = [reverse("timeline:program", args=[program.slug]), reverse("timeline:sources", args=[program.slug])]
+    urls = [reverse("timeline:programs"), reverse("timeline:program", args=[program.slug])]
+    urls.append(reverse("timeline:sources", args=[program.slug]))
     urls += [m.get_absolute_url() for m in Milestone.objects.filter(program=program, draft=False).order_by("position")]
     return urls
 
@@ -189,3 +190,10 @@ class TestSourceCitation:
         html = render(client, reverse("timeline:sources", args=[claim.milestone.program.slug]), "en")
         assert '<h2 lang="ko"><a href="https://news.example/1"' in html
         assert ">광주 AI 데이터센터 가동</a></h2>" in html
+
+    def test_a_hostile_language_code_cannot_break_out_of_its_attribute(self, client):
+        source = SourceFactory(title="Headline", language='e" onclick="x', url="https://news.example/2")
+        claim = ClaimFactory(source=source, expression="올해 말")
+        html = render(client, reverse("timeline:sources", args=[claim.milestone.program.slug]), "ko")
+        assert 'onclick="x' not in html
+        assert '<h2 lang="e&quot; onclick=&quot;x">' in html
