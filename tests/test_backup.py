@@ -74,7 +74,7 @@ def test_the_history_survives_a_round_trip(tmp_path, django_user_model):
 def test_restore_force_merges_by_natural_key_without_the_history(tmp_path):
     call_command("loaddata", str(settings.BASE_DIR / "fixtures" / "gwangju_ai_cluster.json"), verbosity=0)
     program = Program.objects.get()
-    program.summary = "edited"
+    program.summary_en = "edited"
     program.save()
     path = tmp_path / "b.json"
     call_command("backup", str(path), verbosity=0)

@@ -52,7 +52,7 @@ def error_text(response) -> str:
 class TestMilestoneChangeForm:
     def test_the_second_save_is_refused_and_explains_what_changed(self, editors):
         alice, bob = editors
-        milestone = MilestoneFactory(title_ko="원래 제목", summary="처음 요약")
+        milestone = MilestoneFactory(title_ko="원래 제목", summary_ko="처음 요약")
         url = reverse("admin:timeline_milestone_change", args=[milestone.pk])
         alices_page, bobs_page = open_form(alice, url, "milestone"), open_form(bob, url, "milestone")
         assert alices_page["edit_version"] == str(milestone.edit_version) == "0"
@@ -62,7 +62,7 @@ class TestMilestoneChangeForm:
         milestone.refresh_from_db()
         assert (milestone.title_ko, milestone.edit_version) == ("앨리스의 제목", 1)
 
-        response = bob.post(url, {**bobs_page, "summary": "밥의 요약"})
+        response = bob.post(url, {**bobs_page, "summary_ko": "밥의 요약"})
         assert response.status_code == 200
         message = error_text(response)
         assert "이 마일스톤 항목을 연 뒤에 다른 사람이 수정했습니다" in message
@@ -70,7 +70,7 @@ class TestMilestoneChangeForm:
         assert "“앨리스의 제목”" in message and "“원래 제목”" in message  # now vs. what Bob started from
         assertContains(response, "앨리스의 제목")  # the message is on the page
         milestone.refresh_from_db()
-        assert (milestone.title_ko, milestone.summary, milestone.edit_version) == ("앨리스의 제목", "처음 요약", 1)
+        assert (milestone.title_ko, milestone.summary_ko, milestone.edit_version) == ("앨리스의 제목", "처음 요약", 1)
 
     def test_saving_again_from_the_same_stale_page_is_still_refused(self, editors):
         alice, bob = editors
@@ -91,9 +91,9 @@ class TestMilestoneChangeForm:
         assert alice.post(url, {**alices_page, "title_ko": "A"}).status_code == 302
         bobs_page = open_form(bob, url, "milestone")
         assert bobs_page["title_ko"] == "A"
-        assert bob.post(url, {**bobs_page, "summary": "B"}).status_code == 302
+        assert bob.post(url, {**bobs_page, "summary_ko": "B"}).status_code == 302
         milestone.refresh_from_db()
-        assert (milestone.title_ko, milestone.summary, milestone.edit_version) == ("A", "B", 2)
+        assert (milestone.title_ko, milestone.summary_ko, milestone.edit_version) == ("A", "B", 2)
 
     def test_one_editor_saving_twice_in_a_row_is_fine(self, editors):
         alice, _bob = editors
@@ -149,11 +149,11 @@ class TestProgramAndSourceChangeForms:
         url = reverse("admin:timeline_program_change", args=[program.pk])
         alices_page, bobs_page = open_form(alice, url, "program"), open_form(bob, url, "program")
         assert alice.post(url, {**alices_page, "agency": "광주광역시"}).status_code == 302
-        response = bob.post(url, {**bobs_page, "budget": "4000억 원"})
+        response = bob.post(url, {**bobs_page, "budget_ko": "4000억 원"})
         assert response.status_code == 200
         assert "광주광역시" in error_text(response)
         program.refresh_from_db()
-        assert (program.agency, program.budget) == ("광주광역시", "")
+        assert (program.agency, program.budget_ko) == ("광주광역시", "")
 
     def test_source(self, editors):
         alice, bob = editors
@@ -248,7 +248,7 @@ def test_the_conflict_message_speaks_the_editors_language(editors, language, oth
     url = reverse("admin:timeline_milestone_change", args=[milestone.pk])
     alices_page, bobs_page = open_form(alice, url, "milestone"), open_form(bob, url, "milestone")
     assert alice.post(url, {**alices_page, "title_ko": "앨리스의 제목"}).status_code == 302
-    response = bob.post(url, {**bobs_page, "summary": "밥의 요약"})
+    response = bob.post(url, {**bobs_page, "summary_ko": "밥의 요약"})
     assert response.status_code == 200
     message = error_text(response)
     for wanted in CONFLICT_TEXT[language]:

@@ -106,7 +106,7 @@ class TestHistoryPage:
         assertNotContains(response, "edit version")  # the counter is not shown as a change
 
     def test_revert_restores_the_old_value(self, staff, editor):
-        milestone = MilestoneFactory(title_ko="건물 착공", summary="요약")
+        milestone = MilestoneFactory(title_ko="건물 착공", summary_ko="요약")
         original = milestone.history.earliest()
         edit_through_the_admin(staff, milestone, title_ko="건물 준공")
         assert Milestone.objects.get().title_ko == "건물 준공"
@@ -121,7 +121,7 @@ class TestHistoryPage:
         assert response.status_code == 302, response.content.decode()[:3000]
 
         milestone.refresh_from_db()
-        assert (milestone.title_ko, milestone.summary, milestone.edit_version) == ("건물 착공", "요약", 2)
+        assert (milestone.title_ko, milestone.summary_ko, milestone.edit_version) == ("건물 착공", "요약", 2)
         latest = milestone.history.latest()
         assert (latest.history_user, latest.title_ko) == (editor, "건물 착공")
 

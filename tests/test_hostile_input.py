@@ -111,7 +111,7 @@ def milestone_form(**overrides):
             "position": m.position,
             "title_ko": m.title_ko,
             "title_en": m.title_en,
-            "summary": "",
+            "summary_ko": "",
             "claims-TOTAL_FORMS": "0",
             "claims-INITIAL_FORMS": "0",
             **overrides,

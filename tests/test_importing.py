@@ -62,7 +62,7 @@ class TestImport:
         assert draft.key.startswith("draft-") and draft.program == program
         assert (draft.title_ko, draft.kind) == ("드론 배송 협약 체결", MilestoneKind.EVENT)
         assert claims[draft.key].span.edtf == "2023-02"
-        assert "importer" in draft.summary
+        assert "importer" in draft.editor_note
 
     def test_unreviewed_claims_leave_the_schedule_alone(self, program, article):
         import_article(article, program=program)

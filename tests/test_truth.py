@@ -295,7 +295,7 @@ class TestNoPublic500:
             assert client.get(url("milestone", slug="edge", key=m.key)).status_code == 200
 
     def test_multi_line_text_is_escaped_in_the_calendar(self, client):
-        program = ProgramFactory(slug="lines", summary="첫 줄\n둘째 줄\r\n셋째 줄")
+        program = ProgramFactory(slug="lines", summary_ko="첫 줄\n둘째 줄\r\n셋째 줄")
         m = MilestoneFactory(program=program, title_ko="제목\n다음 줄")
         ClaimFactory(milestone=m)
         response = client.get(url("export_ics", slug="lines"))

@@ -201,14 +201,14 @@ class MilestoneAdmin(HistoryAdmin):
         "draft",
         "cancelled",
     ]
-    search_fields = ["title_ko", "title_en", "key", "summary"]
+    search_fields = ["title_ko", "title_en", "key", "summary_ko", "summary_en"]
     ordering = ["program", "position", "pk"]
     list_select_related = ["parent", "program"]
     autocomplete_fields = ["predecessors"]
     readonly_fields = ["derived_summary"]
     fieldsets = [
         (None, {"fields": ["program", "key", "kind", "parent", "position", "cancelled", "draft"]}),
-        (_("Titles"), {"fields": ["title_ko", "title_en", "summary"]}),
+        (_("Titles"), {"fields": ["title_ko", "title_en", "summary_ko", "summary_en", "editor_note"]}),
         (_("Dependencies"), {"fields": ["predecessors"], "classes": ["collapse"]}),
         (_("Derived from the claims"), {"fields": ["derived_summary"]}),
     ]

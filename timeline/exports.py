@@ -300,8 +300,8 @@ def as_ical(timeline: Timeline, *, language: str, absolute: Callable[[str], str]
     for prop, value in (
         ("NAME", name),
         ("X-WR-CALNAME", name),
-        ("DESCRIPTION", program.summary),
-        ("X-WR-CALDESC", program.summary),
+        ("DESCRIPTION", program.summary.text),
+        ("X-WR-CALDESC", program.summary.text),
     ):
         if value:
             calendar.add(prop, vText(value))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
@@ -37,6 +38,27 @@ def _localized(ko: str, en: str) -> str:
     if en and (get_language() or "ko").startswith("en"):
         return en
     return ko or en
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A text in the page's language when there is one, else in the other; `lang` says which."""
+
+    text: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def local_text(ko: str, en: str) -> LocalText:
+    """The Korean or English version of a text for the current language, falling back to the other."""
+    if (get_language() or "ko").startswith("en"):
+        return LocalText(en, "en") if en else LocalText(ko, "ko")
+    return LocalText(ko, "ko") if ko else LocalText(en, "en" if en else "ko")
 
 
 # --- Edit versions (optimistic locking) -------------------------------------------
@@ -106,8 +128,14 @@ class Program(EditVersioned, models.Model):
     name_ko = models.CharField(_("name (Korean)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     agency = models.CharField(_("agency"), max_length=200, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
-    budget = models.CharField(_("budget"), max_length=200, blank=True)
+    agency_en = models.CharField(_("agency (English)"), max_length=200, blank=True)
+    summary_ko = models.TextField(_("summary (Korean)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    budget_ko = models.CharField(_("budget (Korean)"), max_length=200, blank=True)
+    budget_en = models.CharField(_("budget (English)"), max_length=200, blank=True)
+    editor_note = models.TextField(
+        _("editor's note"), blank=True, help_text=_("Working notes for editors; never shown on public pages.")
+    )
     # Changes whenever anything shown on the program's pages may have changed (see
     # `touch_programs`); the rendered timeline is cached under it.
     data_version = models.BigIntegerField(default=0, editable=False)
@@ -134,6 +162,18 @@ class Program(EditVersioned, models.Model):
     @property
     def name(self) -> str:
         return _localized(self.name_ko, self.name_en)
+
+    @property
+    def summary(self) -> LocalText:
+        return local_text(self.summary_ko, self.summary_en)
+
+    @property
+    def budget(self) -> LocalText:
+        return local_text(self.budget_ko, self.budget_en)
+
+    @property
+    def agency_text(self) -> LocalText:
+        return local_text(self.agency, self.agency_en)
 
 
 def touch_programs(program_ids=None) -> None:
@@ -231,7 +271,11 @@ class Milestone(EditVersioned, models.Model):
     )
     title_ko = models.CharField(_("title (Korean)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary_ko = models.TextField(_("summary (Korean)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    editor_note = models.TextField(
+        _("editor's note"), blank=True, help_text=_("Working notes for editors; never shown on public pages.")
+    )
     predecessors = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="successors", verbose_name=_("predecessors")
     )
@@ -283,6 +327,10 @@ class Milestone(EditVersioned, models.Model):
     @property
     def title(self) -> str:
         return _localized(self.title_ko, self.title_en)
+
+    @property
+    def summary(self) -> LocalText:
+        return local_text(self.summary_ko, self.summary_en)
 
     def clean(self) -> None:
         if self.parent_id and self.parent_id == self.pk:

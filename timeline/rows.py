@@ -141,7 +141,9 @@ def build_timeline(program: Program, params, *, today: dt.date, user=None) -> Ti
     editor = is_editor(user)
     # The phase rows joined in by select_related need only their key and title, not their schedule JSON again.
     milestones = list(
-        Milestone.objects.for_timeline(program).visible_to(user).defer("parent__schedule", "parent__summary")
+        Milestone.objects.for_timeline(program)
+        .visible_to(user)
+        .defer("parent__schedule", "parent__summary_ko", "parent__summary_en", "parent__editor_note")
     )
     for m in milestones:
         m.program = program  # readers of timeline.milestones (exports) get the program without a query per row

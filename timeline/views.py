@@ -222,6 +222,7 @@ def program_sources(request, slug: str):
         "page": page,
         "sources": [(source, claims[source.pk]) for source in page],
         "milestone_url": (head, tail),
+        "editor": is_editor(request.user),
     }
     return render(request, "timeline/program_sources.html", context)
 

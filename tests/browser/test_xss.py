@@ -19,8 +19,10 @@ PAYLOADS = [
 
 @pytest.fixture
 def hostile(transactional_db):
-    program = ProgramFactory(slug="hostile", name_ko=PAYLOADS[0], summary=PAYLOADS[1])
-    milestone = MilestoneFactory(program=program, key="evil", kind="event", title_ko=PAYLOADS[0], summary=PAYLOADS[2])
+    program = ProgramFactory(slug="hostile", name_ko=PAYLOADS[0], summary_ko=PAYLOADS[1])
+    milestone = MilestoneFactory(
+        program=program, key="evil", kind="event", title_ko=PAYLOADS[0], summary_ko=PAYLOADS[2]
+    )
     source = SourceFactory(
         citation=PAYLOADS[1], publisher=PAYLOADS[2], title=PAYLOADS[3], url="https://news.example/evil"
     )

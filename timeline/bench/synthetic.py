@@ -239,7 +239,7 @@ def seed_program(slug: str, *, milestones: int, claims_per: int = 3, seed: int =
         name_ko=f"합성 사업 {number}",
         name_en=f"Synthetic program {number}",
         agency="벤치마크",
-        summary=f"{milestones} synthetic milestones, {claims_per} claims each (seed {seed}).",
+        summary_en=f"{milestones} synthetic milestones, {claims_per} claims each (seed {seed}).",
     )
     first_day = REFERENCE_DAY.replace(year=REFERENCE_DAY.year - 9)
     world = _World(program, rng, source_count=max(20, milestones * claims_per // 4), first_day=first_day)

@@ -1,3 +1,4 @@
+import re
 from html import escape
 
 from django import template
@@ -10,6 +11,7 @@ from timeline.dates import DateSpan
 from timeline.models import MilestoneStatus
 
 register = template.Library()
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
 
 @register.simple_tag
@@ -86,6 +88,17 @@ def milestone_rows(rows, *, show: str, stale: set, stale_days: int) -> str:
     draft_label = escape(gettext("draft"))
     draft_title = escape(gettext("Proposed by the article importer, not yet accepted: only editors see it."))
     first_plan = gettext("first plan: %(date)s")
+    # Column names repeated on each cell: on a narrow screen the rows stack and show them (site.css).
+    label = {
+        name: f' data-label="{escape(gettext(text))}"'
+        for name, text in (
+            ("status", "Status"),
+            ("planned", "Planned"),
+            ("actual", "Actual"),
+            ("delay", "Against the first plan"),
+            ("sources", "Sources"),
+        )
+    }
     out = []
     for row in rows:
         s = row.schedule
@@ -111,19 +124,46 @@ def milestone_rows(rows, *, show: str, stale: set, stale_days: int) -> str:
             f'<tr class="kind-{escape(row.kind)} depth-{row.depth}" data-key="{key}">',
             # timeline.js opens the link in the panel (one listener for the table, not an hx-get per row).
             f'<th scope="row"><a href="{url}" data-panel>{escape(row.title)}</a></th>',
-            f'<td><span class="status status-{escape(status)}">{escape(statuses.get(status, status))}</span>'
-            f"{badges}</td>",
+            f'<td{label["status"]}><span class="status status-{escape(status)}">'
+            f"{escape(statuses.get(status, status))}</span>{badges}</td>",
         ]
         if show != "actual":
-            cells.append(f"<td>{escape(span_range(s.planned_start, s.planned_end, row.kind))}</td>")
+            cells.append(f"<td{label['planned']}>{escape(span_range(s.planned_start, s.planned_end, row.kind))}</td>")
         if show != "planned":
-            cells.append(f"<td>{escape(span_range(s.actual_start, s.actual_end, row.kind))}</td>")
+            cells.append(f"<td{label['actual']}>{escape(span_range(s.actual_start, s.actual_end, row.kind))}</td>")
         delay = ""
         if s.delay_days is not None:
             baseline = escape(first_plan % {"date": s.baseline_end.span.label(language)})
             delay = f'{escape(delay_text(s, language))} <span class="muted baseline">({baseline})</span>'
-        cells.append(f"<td>{delay}</td>")
-        latest = f' · <span class="muted">{escape(row.latest_source)}</span>' if row.latest_source else ""
-        cells.append(f"<td>{s.source_count}{latest}</td></tr>")
+        cells.append(f"<td{label['delay']}>{delay}</td>")
+        latest = ""
+        if row.latest_source:
+            lang = _korean_name_attr(row.latest_source)
+            latest = f' · <span class="muted"{lang}>{escape(row.latest_source)}</span>'
+
+        cells.append(f"<td{label['sources']}>{s.source_count}{latest}</td></tr>")
         out.append("".join(cells))
     return mark_safe("\n".join(out))
+
+
+@register.filter
+def lang_attr(value) -> str:
+    """` lang="en"` when `value` (a LocalText, a Source, or a language code) is not in the page's language."""
+    code = getattr(value, "lang", None) or getattr(value, "language", None) or (value if isinstance(value, str) else "")
+    code = (code or "").split("-")[0].lower()
+    page = (get_language() or "ko").split("-")[0].lower()
+    if not code or code == page:
+        return ""
+    return format_html(' lang="{}"', code)
+
+
+def _korean_name_attr(text: str) -> str:
+    """` lang="ko"` for a name written in Hangul (a Korean publisher, say) on a page that is not Korean."""
+    page = (get_language() or "ko").split("-")[0].lower()
+    return ' lang="ko"' if page != "ko" and HANGUL.search(text or "") else ""
+
+
+@register.filter
+def name_lang(value) -> str:
+    """` lang="ko"` when a name shown as it is written (publisher, citation) is Korean on a non-Korean page."""
+    return mark_safe(_korean_name_attr(str(value)))
