@@ -79,9 +79,8 @@ class TestArrows:
     def test_a_successor_started_before_its_predecessor_ended_is_a_red_arrow_and_a_problem(self):
         build = row("build", fact(1, "event", "actual", DateSpan.month(2023, 11)), kind="event")
         trial = row("trial", fact(2, "start", "actual", DateSpan.month(2023, 1)))
-        (arrow,) = charts.dependency_arrows([build, trial], [("build", "trial")], language="en")
+        (arrow,) = charts.dependency_arrows([build, trial], [("build", "trial")])
         assert arrow["arrowcolor"] == charts.PROBLEM_COLOR
-        assert "started before" in arrow["hovertext"]
         problem = dependency_problem(trial.schedule, build.schedule)
         assert problem.kind == STARTED_BEFORE_PREDECESSOR_ENDED and problem.claim_ids == (2, 1)
 

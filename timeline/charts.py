@@ -692,11 +692,7 @@ def _phase_bands(rows: list[Row]) -> list[dict]:
     return shapes
 
 
-DEPENDENCY_COLOR = "#64748b"
-DEPENDENCY_TEXT = {
-    "ko": {"link": "{a} → {b} (선행 → 후행)", "problem": "⊗ 선행 완료 보고 전에 시작됨"},
-    "en": {"link": "{a} → {b} (needed before)", "problem": "⊗ started before this was reported done"},
-}
+DEPENDENCY_COLOR = "#475569"
 
 
 def _dependency_ends(schedule: Schedule, show: str) -> tuple:
@@ -708,19 +704,18 @@ def _dependency_ends(schedule: Schedule, show: str) -> tuple:
     return schedule.end, schedule.start
 
 
-def dependency_arrows(
-    rows: list[Row], links: list[tuple[str, str]], *, show: str = "both", language: str = "ko"
-) -> list[dict]:
+def dependency_arrows(rows: list[Row], links: list[tuple[str, str]], *, show: str = "both") -> list[dict]:
     """Thin arrows from the end of each predecessor's bar to the start of its successor's.
 
     `links` are (predecessor key, successor key); a link whose end is not among `rows`
     (filtered out) or not dated is not drawn. Row i sits at y = i as in `gantt`; a bar's
     end is the day after its last day. An arrow is red when the successor was reported
     started before its predecessor was reported done (`schedule.dependency_problem`).
+    Arrows take no pointer events (no hover text): the bars under them stay clickable; the
+    panel names the milestones and the problem.
     """
     from .schedule import dependency_problem
 
-    text = DEPENDENCY_TEXT["en" if language.startswith("en") else "ko"]
     index = {row.key: i for i, row in enumerate(rows)}
     arrows = []
     for before, after in links:
@@ -732,7 +727,6 @@ def dependency_arrows(
         if end is None or start is None:
             continue
         problem = dependency_problem(b.schedule, a.schedule) is not None
-        hover = text["link"].format(a=escape(a.title), b=escape(b.title))
         color = PROBLEM_COLOR if problem else DEPENDENCY_COLOR
         arrows.append(
             {
@@ -747,12 +741,12 @@ def dependency_arrows(
                 "text": "",
                 "showarrow": True,
                 "arrowhead": 2,
-                "arrowsize": 1,
+                "arrowsize": 1.3,
                 "arrowwidth": 1.5 if problem else 1,
                 "arrowcolor": color,
-                "opacity": 0.9 if problem else 0.7,
+                "opacity": 0.9 if problem else 0.75,
                 "standoff": 2,
-                "hovertext": f"{hover}<br>{text['problem']}" if problem else hover,
+                "captureevents": False,
                 "name": f"dependency:{before}:{after}",
             }
         )

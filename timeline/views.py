@@ -59,7 +59,7 @@ def _chart_context(request, timeline) -> dict:
     )
     if timeline.filters.deps:
         figure["layout"]["annotations"] += charts.dependency_arrows(
-            timeline.rows, timeline.dependencies, show=timeline.filters.show, language=get_language() or "ko"
+            timeline.rows, timeline.dependencies, show=timeline.filters.show
         )
     query = exports.query_string(timeline.filters)
     embed_url = request.build_absolute_uri(
