@@ -163,3 +163,22 @@ def test_a_forecast_that_does_not_move_is_not_news():
         ClaimFact(2, "event", "planned", same, D(2021, 2, 3), 2),
     ]
     assert [c.kind for c in changes.milestone_changes(facts, kind="event")] == ["planned"]
+
+
+@pytest.mark.django_db
+def test_a_newly_reviewed_claim_shows_in_the_feed_at_once(client):
+    milestone = MilestoneFactory(kind="event", title_ko="시범 완공")
+    ClaimFactory(milestone=milestone, source=SourceFactory(published_on=D(2021, 1, 3)), field="event")
+    url = f"/programs/{milestone.program.slug}/feed.atom"
+    assert len(read_feed(client, url).entries) == 1
+    assert len(read_feed(client, url).entries) == 1  # the second read comes from the cache
+    ClaimFactory(
+        milestone=milestone,
+        source=SourceFactory(published_on=D(2021, 6, 1)),
+        field="event",
+        lo=D(2023, 1, 1),
+        hi=D(2023, 12, 31),
+        precision="year",
+    )
+    entries = read_feed(client, url).entries
+    assert [e.tags[0].term for e in entries] == ["moved", "planned"]

@@ -7,17 +7,21 @@ also the program's history; each links to the milestone's panel and cites its so
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from . import changes as ch
 from .models import Claim, Milestone, Program, Source
@@ -48,9 +52,12 @@ class FeedEntry:
 
 def program_changes(program: Program) -> list[FeedEntry]:
     """Every schedule change of the program's public milestones, newest first: two queries."""
-    milestones = {m.pk: m for m in Milestone.objects.filter(program=program).public()}
+    # Only what an entry shows: not the cached schedules nor the articles' text.
+    shown = ("key", "kind", "title_ko", "title_en", "position", "program_id")
+    milestones = {m.pk: m for m in Milestone.objects.filter(program=program).public().only(*shown)}
     claims: dict[int, list[Claim]] = defaultdict(list)
-    for claim in Claim.objects.filter(milestone__program=program).public().select_related("source"):
+    public = Claim.objects.filter(milestone__program=program).public()
+    for claim in public.select_related("source").defer("source__body", "note"):
         claims[claim.milestone_id].append(claim)
     entries = []
     for milestone_id, own in claims.items():
@@ -111,8 +118,24 @@ class ProgramChangesFeed(Feed):
     feed_type = CitingAtomFeed
 
     def __call__(self, request, *args, **kwargs):
+        # Kept per program `data_version` (renewed by every change to its data), language and
+        # host: feed readers poll, and the changes are worked out claim by claim.
+        program = get_object_or_404(Program, slug=kwargs.get("slug"))
+        parts = ("feed", program.pk, program.data_version, get_language(), request.scheme, request.get_host())
+        key = "feed:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is not None:
+            body, headers = cached
+            response = HttpResponse(body, content_type=headers.pop("Content-Type"))
+            for name, value in headers.items():
+                response[name] = value
+            return response
         self.request = request
-        return super().__call__(request, *args, **kwargs)
+        response = super().__call__(request, *args, **kwargs)
+        if response.status_code == 200 and len(response.content) <= settings.TRACKER_PAGE_CACHE_MAX_BYTES:
+            headers = {name: response[name] for name in ("Content-Type", "Last-Modified") if response.has_header(name)}
+            cache.set(key, (response.content, headers), settings.TRACKER_PAGE_CACHE_SECONDS)
+        return response
 
     def get_object(self, request, slug: str) -> Program:
         return get_object_or_404(Program, slug=slug)
