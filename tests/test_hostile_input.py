@@ -100,6 +100,29 @@ def claim_form(**overrides):
     return data
 
 
+def building_form(**overrides):
+    """The data centre building's admin form as it stands, with `overrides`."""
+
+    def data():
+        m = Milestone.objects.get(key="dc-building-completion")
+        return {
+            "program": m.program_id,
+            "key": m.key,
+            "kind": m.kind,
+            "parent": m.parent_id or "",
+            "position": m.position,
+            "title_ko": m.title_ko,
+            "title_en": m.title_en,
+            "summary": m.summary,
+            "edit_version": m.edit_version,
+            "claims-TOTAL_FORMS": "0",
+            "claims-INITIAL_FORMS": "0",
+            **overrides,
+        }
+
+    return data
+
+
 def milestone_form(**overrides):
     def data():
         m = Milestone.objects.get(key="dc-service-start")
@@ -285,6 +308,28 @@ CASES = [
         ),
         "id_slug",
     ),
+    # --- dependencies ----------------------------------------------------------------
+    Case(
+        "milestone-own-predecessor",
+        post("admin:timeline_milestone_change", milestone_form(predecessors=service_start_pk), service_start_pk),
+        "errorlist",
+    ),
+    Case(
+        "milestone-predecessor-unknown-id",
+        post("admin:timeline_milestone_change", milestone_form(predecessors="999999"), service_start_pk),
+        "errorlist",
+    ),
+    Case(
+        "milestone-predecessor-cycle",
+        post(
+            "admin:timeline_milestone_change",
+            building_form(predecessors=service_start_pk),
+            lambda: Milestone.objects.get(key="dc-building-completion").pk,
+        ),
+        "순환",
+    ),
+    Case("deps-markup", get(TIMELINE, deps="<script>alert(1)</script>"), "milestones"),
+    Case("feed-unknown-program", get("/programs/nope/feed.atom"), "Not Found"),
     # --- query parameters ------------------------------------------------------------
     Case("as-of-garbage", get(TIMELINE, as_of="garbage"), 'class="notice"'),
     Case("phase-unknown", get(TIMELINE, phase="abc"), 'class="notice"'),

@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from .charts import delay_text
-from .forms import ClaimForm, EditVersionForm
+from .forms import ClaimForm, EditVersionForm, MilestoneForm
 from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source
 from .refresh import refresh_schedules
 from .templatetags.timeline import span_label, span_range
@@ -204,7 +204,9 @@ class MilestoneAdmin(HistoryAdmin):
     search_fields = ["title_ko", "title_en", "key", "summary_ko", "summary_en"]
     ordering = ["program", "position", "pk"]
     list_select_related = ["parent", "program"]
-    autocomplete_fields = ["predecessors"]
+    form = MilestoneForm
+    # Offered from the milestone's own program (MilestoneForm), so a list to pick from, not a search box.
+    filter_horizontal = ["predecessors"]
     readonly_fields = ["derived_summary"]
     fieldsets = [
         (None, {"fields": ["program", "key", "kind", "parent", "position", "cancelled", "draft"]}),

@@ -725,6 +725,67 @@ def _phase_bands(rows: list[Row]) -> list[dict]:
     return shapes
 
 
+DEPENDENCY_COLOR = "#475569"
+
+
+def _dependency_ends(schedule: Schedule, show: str) -> tuple:
+    """The (end, start) picks an arrow joins, as the chart shows them: what happened, else the plan."""
+    if show == "planned":
+        return schedule.planned_end, schedule.planned_start
+    if show == "actual":
+        return schedule.actual_end, schedule.actual_start
+    return schedule.end, schedule.start
+
+
+def dependency_arrows(rows: list[Row], links: list[tuple[str, str]], *, show: str = "both") -> list[dict]:
+    """Thin arrows from the end of each predecessor's bar to the start of its successor's.
+
+    `links` are (predecessor key, successor key); a link whose end is not among `rows`
+    (filtered out) or not dated is not drawn. Row i sits at y = i as in `gantt`; a bar's
+    end is the day after its last day. An arrow is red when the successor was reported
+    started before its predecessor was reported done (`schedule.dependency_problem`).
+    Arrows take no pointer events (no hover text): the bars under them stay clickable; the
+    panel names the milestones and the problem.
+    """
+    from .schedule import dependency_problem
+
+    index = {row.key: i for i, row in enumerate(rows)}
+    arrows = []
+    for before, after in links:
+        if before not in index or after not in index:
+            continue
+        a, b = rows[index[before]], rows[index[after]]
+        end, _ = _dependency_ends(a.schedule, show)
+        _, start = _dependency_ends(b.schedule, show)
+        if end is None or start is None:
+            continue
+        problem = dependency_problem(b.schedule, a.schedule) is not None
+        color = PROBLEM_COLOR if problem else DEPENDENCY_COLOR
+        arrows.append(
+            {
+                "x": _iso(start.span.lo),
+                "y": index[after],
+                "ax": _iso(end.span.hi + dt.timedelta(days=1)),
+                "ay": index[before],
+                "xref": "x",
+                "yref": "y",
+                "axref": "x",
+                "ayref": "y",
+                "text": "",
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowsize": 1.3,
+                "arrowwidth": 1.5 if problem else 1,
+                "arrowcolor": color,
+                "opacity": 0.9 if problem else 0.75,
+                "standoff": 2,
+                "captureevents": False,
+                "name": f"dependency:{before}:{after}",
+            }
+        )
+    return arrows
+
+
 def trend(
     schedule: Schedule,
     *,

@@ -61,6 +61,7 @@ def filter_params(filters: Filters) -> dict[str, str]:
         "q": filters.q,
         "show": "" if filters.show == "both" else filters.show,
         "as_of": filters.as_of.isoformat() if filters.as_of else "",
+        "deps": "" if filters.deps else "0",
     }
     return {name: value for name, value in params.items() if value}
 

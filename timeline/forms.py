@@ -6,7 +6,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .dates import ACCEPTED_FORMS, DateSpan, DateSpanError
-from .models import Claim
+from .models import Claim, Milestone
 
 
 def _date_examples() -> str:
@@ -197,4 +197,65 @@ class ClaimForm(EditVersionForm):
         span = cleaned.get("when")
         if span is not None:
             self.instance.span = span
+        return cleaned
+
+
+def predecessor_problems(milestone: Milestone, program, predecessors) -> list[str]:
+    """Why `predecessors` cannot be `milestone`'s: itself, another program's, or a cycle.
+
+    A cycle: `milestone` is already, directly or through others, a predecessor of one of them.
+    One query for the program's links.
+    """
+    problems = []
+    program_id = getattr(program, "pk", program)
+    for other in predecessors:
+        if milestone.pk is not None and other.pk == milestone.pk:
+            problems.append(_("A milestone cannot be its own predecessor."))
+        elif program_id is not None and other.program_id != program_id:
+            problems.append(
+                _("“%(milestone)s” belongs to another program; a predecessor must be in the same program.")
+                % {"milestone": other}
+            )
+    if problems or milestone.pk is None:
+        return problems
+    earlier: dict[int, set[int]] = {}
+    links = Milestone.predecessors.through.objects.filter(from_milestone__program_id=program_id)
+    for after, before in links.values_list("from_milestone_id", "to_milestone_id"):
+        earlier.setdefault(after, set()).add(before)
+    for other in predecessors:
+        seen, frontier = set(), {other.pk}
+        while frontier:
+            if milestone.pk in frontier:
+                problems.append(
+                    _(
+                        "“%(milestone)s” already waits, directly or through others, for this milestone: "
+                        "that would be a cycle."
+                    )
+                    % {"milestone": other}
+                )
+                break
+            seen |= frontier
+            frontier = {b for a in frontier for b in earlier.get(a, ())} - seen
+    return problems
+
+
+class MilestoneForm(EditVersionForm):
+    """A milestone's admin form: predecessors are offered from its own program, and checked (`predecessor_problems`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("predecessors")
+        if field is not None and self.instance.program_id:
+            field.queryset = (
+                field.queryset.filter(program_id=self.instance.program_id)
+                .exclude(pk=self.instance.pk)
+                .order_by("position", "pk")
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        predecessors = cleaned.get("predecessors")
+        if predecessors:
+            for problem in predecessor_problems(self.instance, cleaned.get("program"), predecessors):
+                self.add_error("predecessors", problem)
         return cleaned

@@ -30,6 +30,8 @@ class Filters:
     show: str = "both"
     as_of: dt.date | None = None
     errors: tuple[str, ...] = ()
+    # Dependency arrows on the chart (`deps=0` hides them); not a filter of the rows.
+    deps: bool = True
 
     @classmethod
     def from_query(cls, params, *, phases: set[str]) -> Filters:
@@ -60,6 +62,7 @@ class Filters:
             show=show,
             as_of=as_of,
             errors=tuple(errors),
+            deps=(params.get("deps") or "").strip() != "0",
         )
 
     @property
@@ -79,6 +82,8 @@ class Timeline:
     milestones: dict[str, Milestone] = field(default_factory=dict)
     # Editors see the importer's drafts and unreviewed claims, marked; everyone else does not.
     editor: bool = False
+    # (predecessor key, successor key) between the milestones the visitor may see.
+    dependencies: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def reference_day(self) -> dt.date:
@@ -216,4 +221,16 @@ def build_timeline(program: Program, params, *, today: dt.date, user=None) -> Ti
         today=today,
         milestones=by_key,
         editor=editor,
+        dependencies=dependencies(program, milestones),
+    )
+
+
+def dependencies(program: Program, milestones: list[Milestone]) -> list[tuple[str, str]]:
+    """(predecessor key, successor key) among `milestones` (the program's that may be shown): one query."""
+    keys = {m.pk: m.key for m in milestones}
+    through = Milestone.predecessors.through.objects.filter(from_milestone__program=program)
+    return sorted(
+        (keys[before], keys[after])
+        for after, before in through.values_list("from_milestone_id", "to_milestone_id")
+        if before in keys
     )

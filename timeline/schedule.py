@@ -64,6 +64,8 @@ CONFLICT_WINDOW_DAYS = 14
 ACTUAL_END_BEFORE_START = "actual_end_before_start"
 PLANNED_END_BEFORE_START = "planned_end_before_start"
 ACTUAL_AFTER_REPORT = "actual_after_report"
+# Between two milestones: a successor reported started before its predecessor was reported done.
+STARTED_BEFORE_PREDECESSOR_ENDED = "started_before_predecessor_ended"
 
 _FINENESS = {
     Precision.DAY: 0,
@@ -455,3 +457,15 @@ def _conflicts(entries: dict[str, list[tuple[ClaimFact, DateSpan]]]) -> list[Con
                         continue
                 found.append(Conflict(slot, (a.id, b.id), (span_a, span_b)))
     return found
+
+
+def dependency_problem(successor: Schedule, predecessor: Schedule) -> Problem | None:
+    """A successor reported started before its predecessor was reported done, whatever the precision.
+
+    Only what happened counts (plans may overlap), and only when certain: the successor's
+    start ends before the predecessor's end begins. `claim_ids`: the two actual claims.
+    """
+    start, end = successor.actual_start, predecessor.actual_end
+    if start is None or end is None or start.span.hi >= end.span.lo:
+        return None
+    return Problem(STARTED_BEFORE_PREDECESSOR_ENDED, (start.claim_id, end.claim_id), start.span.mid)

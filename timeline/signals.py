@@ -8,7 +8,7 @@ related rows may not exist yet; the timeline's own `loaddata` command refreshes 
 schedule in one pass after loading.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import Claim, Milestone, Program, Source, touch_programs
@@ -50,6 +50,13 @@ def milestone_saved(sender, instance: Milestone, raw: bool = False, **kwargs) ->
 @receiver(post_delete, sender=Milestone)
 def milestone_deleted(sender, instance: Milestone, **kwargs) -> None:
     touch_programs([instance.program_id])
+
+
+@receiver(m2m_changed, sender=Milestone.predecessors.through)
+def dependencies_changed(sender, instance, action: str, **kwargs) -> None:
+    # The arrows and the panels' dependency lists are drawn from these links.
+    if action in ("post_add", "post_remove", "post_clear"):
+        touch_programs([instance.program_id])
 
 
 @receiver(post_save, sender=Program)

@@ -57,6 +57,10 @@ def _chart_context(request, timeline) -> dict:
         show=timeline.filters.show,
         as_of=timeline.filters.as_of,
     )
+    if timeline.filters.deps:
+        figure["layout"]["annotations"] += charts.dependency_arrows(
+            timeline.rows, timeline.dependencies, show=timeline.filters.show
+        )
     query = exports.query_string(timeline.filters)
     embed_url = request.build_absolute_uri(
         timeline.program.get_absolute_url() + exports.query_string(timeline.filters, embed="1")
@@ -247,6 +251,7 @@ def milestone_detail(request, slug: str, key: str):
         if p
     }
     sources = {c.source_id: str(c.source) for c in claims}
+    predecessors, successors, waits = _dependencies(request, milestone, schedule, as_of=as_of, today=today)
     context = {
         "program": milestone.program,
         "milestone": milestone,
@@ -254,7 +259,9 @@ def milestone_detail(request, slug: str, key: str):
         "claims": claims,
         "conflicted": conflicted,
         "contradicting": contradicting,
-        "problems": [problem_text(p) for p in schedule.problems],
+        "problems": [problem_text(p) for p in schedule.problems] + waits,
+        "predecessors": predecessors,
+        "successors": successors,
         "winners": winners,
         "as_of": as_of,
         "editor": is_editor(request.user),
@@ -267,6 +274,35 @@ def milestone_detail(request, slug: str, key: str):
     if request.htmx and not request.htmx.history_restore_request:
         template += "#panel"
     return render(request, template, context)
+
+
+def _dependencies(request, milestone: Milestone, schedule, *, as_of, today) -> tuple[list, list, list[str]]:
+    """The milestones it depends on and those that need it (as the visitor may see them), and the
+    warnings where it was reported started before a predecessor was reported done."""
+    visible = Milestone.objects.visible_to(request.user).select_related("program").order_by("position", "pk")
+    predecessors = list(visible.filter(successors=milestone))
+    successors = list(visible.filter(predecessors=milestone))
+    waits = []
+    for predecessor in predecessors:
+        if as_of:
+            known = predecessor.claims.visible_to(request.user).select_related("source")
+            before = predecessor.derive(known, as_of=as_of, today=today)
+        else:
+            before = predecessor.derived
+        problem = schedule_rules.dependency_problem(schedule, before)
+        if problem:
+            waits.append(
+                _(
+                    "It was reported started (%(start)s) before “%(predecessor)s”, which it waits for, "
+                    "was reported done (%(end)s)."
+                )
+                % {
+                    "start": schedule.actual_start.span.label(get_language() or "ko"),
+                    "predecessor": predecessor.title,
+                    "end": before.actual_end.span.label(get_language() or "ko"),
+                }
+            )
+    return predecessors, successors, waits
 
 
 PROBLEM_TEXTS = {

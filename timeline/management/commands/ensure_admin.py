@@ -30,7 +30,7 @@ class Command(BaseCommand):
             return
         path = settings.VAR_DIR / "admin-password.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"{username} {password}\n", encoding="utf-8")
+        path.write_text(f"username: {username}\npassword: {password}\n", encoding="utf-8")
         path.chmod(0o600)
         self.stdout.write(
             self.style.SUCCESS(f"Created admin user {username!r} with password {password!r} (also saved in {path}).")

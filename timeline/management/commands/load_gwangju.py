@@ -22,4 +22,7 @@ class Command(BaseCommand):
         if fresh:
             # loaddata writes no history (raw saves): give every loaded row its first version,
             # so the admin's history starts at the loaded data and edits can be reverted to it.
-            call_command("populate_history", auto=True, stdout=self.stdout, stderr=self.stderr)
+            # Its per-model progress lines are noise here: one line says what was done.
+            call_command("populate_history", auto=True, verbosity=0, stdout=self.stdout, stderr=self.stderr)
+            if options["verbosity"] >= 1:
+                self.stdout.write("Gave every loaded row its first history version.")
