@@ -50,11 +50,21 @@ from .dates import Mention, find_dates
 PLANNED, ACTUAL = "planned", "actual"
 START, END, EVENT, BOTH = "start", "end", "event", "both"
 MATCH_THRESHOLD = 0.33
-UNANCHORED_MATCH_THRESHOLD = 0.5
+UNANCHORED_MATCH_THRESHOLD = 0.7
 CONTEXT_SENTENCES = 2
 CONTEXT_WEIGHT = 0.4
 REST_WEIGHT = 0.6
 GENERIC_WEIGHT = 0.35
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClaim:
+    """A claim already stored for a milestone: its interval, which date, and its words as written."""
+
+    lo: dt.date
+    hi: dt.date
+    field: str = EVENT
+    expression: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +74,9 @@ class MilestoneRef:
     title_en: str = ""
     kind: str = "span"
     keywords: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+    claims: tuple[StoredClaim, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +94,7 @@ class Candidate:
     proposed_kind: str = EVENT
     cue: str = ""
     offset: int = 0
+    confidence: float = 0.0
 
     @property
     def matched(self) -> bool:
@@ -96,7 +110,9 @@ class Sentence:
 
 # --- sentences --------------------------------------------------------------------
 
-_BOUNDARY = re.compile(r"(?<=[.?!])[\"'”’)\]」』]*(?=\s)")
+# A sentence ends at . ? ! before a space, or at "다." run into the next sentence ("…됐다.광주시는"),
+# as pages that lost their line breaks write it.
+_BOUNDARY = re.compile(r"(?<=[.?!])[\"'”’)\]」』]*(?=\s)|(?<=[다요]\.)(?=[가-힣\"'“‘▲△■])")
 _MARKER = re.compile(r"^[\s\-–—▲△■□●○◆◇▶▷►*•·]+")
 
 
@@ -215,6 +231,11 @@ def _window(sentence: str, mention: Mention, others: Sequence[Mention]) -> tuple
     return sentence[lo:hi], mention.start - lo, mention.end - lo
 
 
+_PAST_PLAN = re.compile(
+    r"당초|애초|원래|예정이었|계획이었|목표였|했어야|\boriginally\b|\bhad been (?:planned|expected|due)", re.I
+)
+
+
 def status_of(text: str, a: int, b: int, *, span: DateSpan, published: dt.date, english: bool) -> tuple[str, bool]:
     """(planned or actual, whether a cue said so)."""
     patterns = (
@@ -224,6 +245,8 @@ def status_of(text: str, a: int, b: int, *, span: DateSpan, published: dt.date, 
     if cue is not None:
         if cue.kind == ACTUAL and span.lo > published:
             return PLANNED, False  # a past-tense verb cannot report a date that has not come yet
+        if cue.kind == PLANNED and span.hi < published and not _PAST_PLAN.search(text):
+            return ACTUAL, False  # a date already past is reported unless told it was a plan ("당초 … 예정이었다")
         return cue.kind, True
     if span.hi < published:
         return ACTUAL, False
@@ -324,9 +347,11 @@ def units(text: str) -> set[str]:
 @dataclass(frozen=True, slots=True)
 class _Target:
     ref: MilestoneRef
-    ko: frozenset[str]
-    en: frozenset[str]
+    names: tuple[frozenset[str], ...]
+    all_units: frozenset[str]
     actions: frozenset[str]
+    nouns: frozenset[str]
+    cues: tuple[str, ...]
     title: str
 
 
@@ -334,33 +359,115 @@ def _actions(text: str) -> frozenset[str]:
     return frozenset(kind for kind, pattern in _FIELD_CUES if pattern.search(text))
 
 
-class Matcher:
-    """Scores a sentence against every milestone title.
+# Event nouns that tell milestones apart: a groundbreaking is not a kickoff ceremony, an
+# opening not a completion, an exemption applied for not an exemption granted.
+EVENT_NOUNS: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (name, re.compile(pattern, re.I))
+    for name, pattern in (
+        ("groundbreaking", r"착공|기공|첫\s*삽|groundbreaking|broke ground|breaks? ground"),
+        ("kickoff", r"착수식|착수\s*보고|kick-?off"),
+        ("completion", r"준공|완공|completed|completion"),
+        ("opening", r"개소|개관|개원|개교|문을\s*[열연]|\bopen(?:s|ed|ing)?\b"),
+        ("service", r"가동|서비스\s*개시|본격\s*서비스|운영\s*개시|운영에\s*들|\bservice\b"),
+        ("selection", r"선정|우선협상|\bselect|\bchosen\b"),
+        ("agreement", r"협약|체결|\bagreement\b|\bsign(?:s|ed)?\b"),
+        ("exemption", r"면제|exempt"),
+        ("application", r"신청|\bappl(?:y|ied|ication)\b"),
+        ("launch", r"출범|\blaunch"),
+        ("decision", r"의결|확정|\bapprov"),
+        ("halt", r"중단|중지|폐업|\bhalt"),
+        ("graduation", r"수료|졸업|\bgraduat"),
+        ("call", r"공모|\bpublic call\b"),
+    )
+)
+CUE_WEIGHT = 0.12
+CUE_CAP = 0.36
+NOUN_BONUS = 0.2
+NOUN_PENALTY = 0.2
+TIME_BONUS = 0.08
+TIME_PENALTY_PER_YEAR = 0.1
+TIME_PENALTY_CAP = 0.3
+SAME_INTERVAL_BONUS = 0.12
+SAME_WORDS_BONUS = 0.1
+HEADLINE_WEIGHT = 0.3
+PHASE_SHORT_DATE_PENALTY = 0.3
 
-    The score is the share of a title's units (see `units`) found near the date, each
-    weighted by how rare it is among the titles (IDF) and by where it was found (the
-    date's clause 1, the rest of its sentence `REST_WEIGHT`, the sentences before it
-    `CONTEXT_WEIGHT`). Units of the program's own name weigh `GENERIC_WEIGHT` (every
-    sentence is about the program). The cue's own units (착공) are left out of the share:
-    a title that names the same kind of date as the cue (완공 ... 건물 완공) gains instead,
-    one that names another kind (착공식 for a 완공) loses. The thresholds were set on the
-    test articles and the Gwangju seed article; they are judgement, not measurement.
+
+def _short(span: DateSpan) -> bool:
+    return (span.hi - span.lo).days < 62
+
+
+def event_nouns(text: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in EVENT_NOUNS if pattern.search(text))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s·•‧・()\[\]'\"‘’“”]+", "", _english(text)).casefold()
+
+
+def _english(text: str) -> str:
+    return re.sub(r"(?i)\bcentres?\b", "center", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a date sits: its clause, the rest of its sentence, the sentences before it, the headline."""
+
+    clause: str
+    rest: str = ""
+    context: str = ""
+    headline: str = ""
+    window: str = ""
+    span: DateSpan | None = None
+    expression: str = ""
+
+
+class Matcher:
+    """Scores a dated clause against every milestone, the way an editor reads it.
+
+    - **names**: the share of a name's units (title in Korean or English, or one of the
+      milestone's aliases; see `units`) found near the date, each weighted by how rare it
+      is among the milestones (IDF) and by where it was found (the date's clause 1, the
+      rest of its sentence `REST_WEIGHT`, the sentences before it `CONTEXT_WEIGHT`, the
+      headline `HEADLINE_WEIGHT`). The best name counts. Units of the program's own name
+      weigh `GENERIC_WEIGHT` (every sentence is about the program);
+    - **cue words** of the milestone (2단계, 해남, NHN ...) found near the date add
+      `CUE_WEIGHT` each (weighted by place), at most `CUE_CAP`;
+    - **event nouns** (착공, 착수식, 준공, 개소, 선정, 협약, 면제, 신청 ...) next to the date
+      that the milestone's names or cues also carry add `NOUN_BONUS`; nouns it does not
+      carry cost `NOUN_PENALTY`;
+    - **the claims already stored**: a date inside the stretch of time the milestone's
+      claims cover (give or take half a year) adds `TIME_BONUS`, one years away from it
+      costs `TIME_PENALTY_PER_YEAR` a year; the very interval of a stored claim adds
+      `SAME_INTERVAL_BONUS`, and in the same words `SAME_WORDS_BONUS` more.
+
+    The weights are judgement, checked on the Gwangju articles; they are not fitted.
     """
 
     def __init__(self, milestones: Sequence[MilestoneRef], *, program_name: str = ""):
-        self.targets = [
-            _Target(
-                ref,
-                frozenset(units(" ".join((ref.title_ko, *ref.keywords)))),
-                frozenset(units(ref.title_en)),
-                _actions(f"{ref.title_ko} {ref.title_en}"),
-                f"{ref.title_ko} {ref.title_en}",
+        self.targets = []
+        for ref in milestones:
+            names = [
+                frozenset(units(_english(" ".join((ref.title_ko, *ref.keywords))))),
+                frozenset(units(_english(ref.title_en))),
+                *(frozenset(units(_english(alias))) for alias in ref.aliases),
+            ]
+            names = tuple(n for n in names if n)
+            described = " ".join((ref.title_ko, ref.title_en, *ref.aliases, *ref.cues))
+            self.targets.append(
+                _Target(
+                    ref,
+                    names,
+                    frozenset().union(*names) if names else frozenset(),
+                    _actions(f"{ref.title_ko} {ref.title_en}"),
+                    event_nouns(described),
+                    tuple(c for c in (_squash(c) for c in ref.cues) if len(c) >= 2),
+                    f"{ref.title_ko} {ref.title_en}",
+                )
             )
-            for ref in milestones
-        ]
         df: Counter[str] = Counter()
         for target in self.targets:
-            df.update(target.ko | target.en)
+            df.update(target.all_units)
         n = max(len(self.targets), 1)
         generic = units(program_name)
         self.weight = {
@@ -373,20 +480,88 @@ class Matcher:
             return 0.0
         return sum(self.weight[u] * weights.get(u, 0.0) for u in target_units) / total
 
-    def score(self, target: _Target, weights: dict[str, float], sentence: set[str], cue: _Cue | None) -> float:
-        same_action = cue is not None and cue.kind in target.actions
+    def name_score(self, target: _Target, weights: dict[str, float], cue: _Cue | None) -> float:
         # What the title is about, not what happens to it: sharing only 착공 with "AI 집적단지 착공식" is no match.
-        topic = (target.ko | target.en) - (units(cue.word) if cue is not None and cue.kind != BOTH else set())
-        if not topic & sentence and not (same_action and topic & weights.keys()):
+        drop = units(cue.word) if cue is not None and cue.kind != BOTH else set()
+        best = 0.0
+        for name in target.names:
+            topic = name - drop
+            if topic:
+                best = max(best, self._share(topic, weights))
+        return best
+
+    def cue_score(self, target: _Target, places: Sequence[tuple[str, float]]) -> tuple[float, bool]:
+        total, near = 0.0, False
+        for cue in target.cues:
+            weight = max((w for text, w in places if cue in text), default=0.0)
+            total += weight
+            near = near or weight >= REST_WEIGHT
+        return min(CUE_CAP, CUE_WEIGHT * total), near
+
+    def noun_score(self, target: _Target, nouns: frozenset[str]) -> float:
+        if not nouns:
             return 0.0
-        share = max(self._share(target.ko & topic, weights), self._share(target.en & topic, weights))
-        if share == 0.0 or cue is None or cue.kind == BOTH or not target.actions:
-            return share
-        if cue.word in target.title:
-            return min(1.0, share + 0.2)
-        if same_action:
-            return min(1.0, share + 0.1)
-        return max(0.0, share - 0.15)
+        if not target.nouns:
+            return -NOUN_PENALTY / 2  # an event named next to the date that this milestone never names
+        return NOUN_BONUS if nouns & target.nouns else -NOUN_PENALTY
+
+    @staticmethod
+    def time_score(target: _Target, span: DateSpan | None, expression: str) -> float:
+        claims = target.ref.claims
+        if span is None or not claims:
+            return 0.0
+        first = min(c.lo for c in claims) - dt.timedelta(days=183)
+        last = max(c.hi for c in claims) + dt.timedelta(days=183)
+        gap = max((first - span.hi).days, (span.lo - last).days, 0)
+        score = TIME_BONUS if gap == 0 else -min(TIME_PENALTY_CAP, TIME_PENALTY_PER_YEAR * gap / 365)
+        words = _squash(expression)
+        same = [c for c in claims if c.lo == span.lo and c.hi == span.hi]
+        if same:
+            score += SAME_INTERVAL_BONUS
+            if words and any((w := _squash(c.expression)) and (w in words or words in w) for c in same):
+                score += SAME_WORDS_BONUS
+        return score
+
+    def ranked(self, evidence: Evidence, *, cue: _Cue | None = None) -> list[tuple[float, MilestoneRef]]:
+        """Every milestone with its score for this date, best first."""
+        weights: dict[str, float] = {}
+        for text, weight in (
+            (evidence.headline, HEADLINE_WEIGHT),
+            (evidence.context, CONTEXT_WEIGHT),
+            (evidence.rest, REST_WEIGHT),
+            (evidence.clause, 1.0),
+        ):
+            for unit in units(_english(text)):
+                weights[unit] = max(weight, weights.get(unit, 0.0))
+        sentence = {u for u, w in weights.items() if w >= REST_WEIGHT}
+        places = [
+            (_squash(evidence.clause), 1.0),
+            (_squash(evidence.rest), REST_WEIGHT),
+            (_squash(evidence.context), CONTEXT_WEIGHT),
+            (_squash(evidence.headline), HEADLINE_WEIGHT),
+        ]
+        nouns = event_nouns(evidence.window or evidence.clause)
+        scored = []
+        for target in self.targets:
+            name = self.name_score(target, weights, cue)
+            cues, cue_near = self.cue_score(target, places)
+            if not name and not cues:
+                continue
+            if not (target.all_units & sentence) and not cue_near and name < 0.5:
+                name *= 0.5  # named only in earlier sentences: the subject may have changed since
+            score = (
+                name
+                + cues
+                + self.noun_score(target, nouns)
+                + self.time_score(target, evidence.span, evidence.expression)
+            )
+            if cue is not None and cue.kind not in (BOTH,) and target.actions and cue.word in target.title:
+                score += 0.1
+            if target.ref.kind == "phase" and evidence.span is not None and _short(evidence.span):
+                score -= PHASE_SHORT_DATE_PENALTY  # a phase runs for years: a day or a month is about something in it
+            scored.append((round(max(0.0, score), 4), target.ref.kind != "phase", target.ref))
+        scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+        return [(score, ref) for score, _, ref in scored]
 
     def best(
         self,
@@ -396,28 +571,25 @@ class Matcher:
         *,
         cue: _Cue | None = None,
         threshold: float = MATCH_THRESHOLD,
+        evidence: Evidence | None = None,
     ) -> tuple[MilestoneRef | None, float]:
         """The best milestone for a date in `clause`, with the `rest` of its sentence and the `context` before it."""
-        weights: dict[str, float] = {}
-        for text, weight in ((context, CONTEXT_WEIGHT), (rest, REST_WEIGHT), (clause, 1.0)):
-            weights.update(dict.fromkeys(units(text), weight))
-        sentence = {u for u, w in weights.items() if w >= REST_WEIGHT}
-        best: tuple[float, bool] = (0.0, False)
-        best_ref = None
-        for target in self.targets:
-            rank = (self.score(target, weights, sentence, cue), target.ref.kind != "phase")
-            if rank > best:
-                best, best_ref = rank, target.ref
-        if best[0] < threshold:
-            return None, best[0]
-        return best_ref, best[0]
+        evidence = evidence or Evidence(clause, rest, context)
+        ranked = self.ranked(evidence, cue=cue)
+        if not ranked or ranked[0][0] < threshold:
+            return None, ranked[0][0] if ranked else 0.0
+        return ranked[0][1], ranked[0][0]
+
+
+def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
+    lo = max((m.end() for m in re.finditer(r",\s", sentence[:start])), default=0)
+    after = re.search(r",\s", sentence[end:])
+    return lo, end + after.start() if after else len(sentence)
 
 
 def clause_of(sentence: str, start: int, end: int) -> tuple[str, str]:
     """(the comma-delimited clause around sentence[start:end], the rest of the sentence)."""
-    lo = max((m.end() for m in re.finditer(r",\s", sentence[:start])), default=0)
-    after = re.search(r",\s", sentence[end:])
-    hi = end + after.start() if after else len(sentence)
+    lo, hi = clause_bounds(sentence, start, end)
     return sentence[lo:hi], f"{sentence[:lo]} {sentence[hi:]}"
 
 
@@ -486,6 +658,57 @@ def proposed_title(sentence: str, mention: Mention, cue: _Cue | None, cue_at: in
 # --- candidates -----------------------------------------------------------------------
 
 
+# A date followed by a verb of saying is when something was said, not when it happens:
+# "…라고 13일 밝혔다". Kept only when a past event is what was said ("선정했다고 4일 밝혔다").
+_STATEMENT = re.compile(
+    r"^\s*(?:오전|오후|새벽|밤)?\s*(?:[^\s,.]{1,12}(?:에서|을\s*통해|를\s*통해)\s*)?"
+    r"(?:밝혔|말했|전했|설명했|강조했|덧붙였|알렸|발표했|공개했|보도했|주장했|답했|언급했|당부했)"
+)
+_SAID_PAST_EVENT = re.compile(r"(?:했|됐|되었|였)다고\s*$")
+# A year that is part of a name: "2025년 제6회 위원회", "2024년도 예산".
+_YEAR_IN_NAME = re.compile(r"^\s*(?:도\s*)?(?:제\s*\d+\s*(?:회|차|기)|\d+\s*차\s)")
+# Opening and closing words that put an event on a span's start or end ("개교" starts a course).
+_SPAN_START = re.compile(r"개교|개소|개관|개원|입교|출범|가동|착수|시작|개시|착공|중단|폐업|\bopen|\bstart|\bbegan")
+_SPAN_END = re.compile(r"수료|졸업|완공|준공|완료|마무리|종료|재개|\bcomplet|\bfinish|\bend")
+
+
+def span_field(candidate: Candidate, mention: Mention) -> str:
+    """Which date of a span: 까지/until is its end, 부터/from its start, else what the cue says."""
+    if mention.bound == "until" or mention.expression.endswith("까지"):
+        return END
+    if mention.bound == "from" or mention.expression.endswith("부터"):
+        return START
+    if candidate.field == EVENT and candidate.cue:
+        if _SPAN_START.search(candidate.cue):
+            return START
+        if _SPAN_END.search(candidate.cue):
+            return END
+    return candidate.field
+
+
+def is_statement_date(sentence: str, mention: Mention, published: dt.date) -> bool:
+    span = mention.span
+    if span.precision != Precision.DAY or not (published - dt.timedelta(days=3) <= span.lo <= published):
+        return False
+    if not _STATEMENT.match(sentence[mention.end :]):
+        return False
+    return not _SAID_PAST_EVENT.search(sentence[: mention.start])
+
+
+def is_year_in_name(sentence: str, mention: Mention) -> bool:
+    return mention.span.precision == Precision.YEAR and bool(_YEAR_IN_NAME.match(sentence[mention.end :]))
+
+
+def confidence_of(ranked: Sequence[tuple[float, MilestoneRef]], *, anchored: bool, status_cue: bool) -> float:
+    """0-1: how strong the best match is, how far ahead of the next, and whether cues said which date it is."""
+    if not ranked:
+        return round(0.2 * anchored + 0.1 * status_cue, 2)
+    best = min(1.0, ranked[0][0])
+    margin = best - (ranked[1][0] if len(ranked) > 1 else 0.0)
+    value = 0.45 * min(1.0, best) + 0.3 * min(1.0, margin / 0.3) + 0.15 * anchored + 0.1 * status_cue
+    return round(max(0.0, min(1.0, value)), 2)
+
+
 def extract(
     text: str,
     *,
@@ -493,6 +716,7 @@ def extract(
     milestones: Sequence[MilestoneRef] = (),
     language: str = "ko",
     program_name: str = "",
+    headline: str = "",
 ) -> list[Candidate]:
     """Every candidate claim of an article, in the order its dates appear (rules in the module docstring)."""
     english = language.startswith("en")
@@ -511,13 +735,25 @@ def extract(
             if s.paragraph >= sentence.paragraph - 1
         )
         for mention in mentions:
+            if is_statement_date(sentence.text, mention, published) or is_year_in_name(sentence.text, mention):
+                continue
             candidate = _candidate(
-                sentence, mention, mentions, published=published, matcher=matcher, context=context, english=english
+                sentence,
+                mention,
+                mentions,
+                published=published,
+                matcher=matcher,
+                context=context,
+                headline=headline,
+                english=english,
             )
             if candidate is None:
                 continue
-            if candidate.milestone_key and kinds.get(candidate.milestone_key) == EVENT:
+            kind = kinds.get(candidate.milestone_key or "")
+            if kind == EVENT:
                 candidate = replace(candidate, field=EVENT)
+            elif kind in ("span", "phase") and candidate.field != BOTH:
+                candidate = replace(candidate, field=span_field(candidate, mention))
             key = (
                 candidate.milestone_key or candidate.proposed_title,
                 candidate.field,
@@ -539,6 +775,7 @@ def _candidate(
     published: dt.date,
     matcher: Matcher,
     context: str,
+    headline: str = "",
     english: bool,
 ) -> Candidate | None:
     others = [m for m in mentions if m is not mention]
@@ -551,13 +788,20 @@ def _candidate(
     status, status_cue = status_of(window, a, b, span=span, published=published, english=english)
     threshold = MATCH_THRESHOLD if anchored else UNANCHORED_MATCH_THRESHOLD
     clause, rest = clause_of(sentence.text, mention.start, mention.end)
-    ref, match = matcher.best(clause, rest, context, cue=cue, threshold=threshold)
+    clause_lo, clause_hi = clause_bounds(sentence.text, mention.start, mention.end)
+    window_lo = mention.start - a
+    near = sentence.text[max(clause_lo, window_lo) : min(clause_hi, window_lo + len(window))]
+    evidence = Evidence(clause, rest, context, headline, near, span, mention.expression)
+    ranked = matcher.ranked(evidence, cue=cue)
+    match = ranked[0][0] if ranked else 0.0
+    ref = ranked[0][1] if ranked and match >= threshold else None
     if ref is None and not anchored:
         return None
     window_start = mention.start - a
     cue_at = window_start + cue.start if cue else 0
     proposal = "" if ref else proposed_title(sentence.text, mention, cue, cue_at, english=english)
     score = 0.6 * (match if ref else 0.0) + 0.25 * anchored + 0.15 * status_cue
+    confidence = confidence_of(ranked if ref else [], anchored=anchored, status_cue=status_cue)
     return Candidate(
         expression=mention.expression,
         span=span,
@@ -572,4 +816,5 @@ def _candidate(
         proposed_kind=EVENT if field == EVENT else "span",
         cue=cue.word if cue else "",
         offset=sentence.start + mention.start,
+        confidence=confidence,
     )

@@ -29,8 +29,11 @@ def candidate_rows(result: ImportResult, *, label: str) -> list[dict]:
             "status": c.status,
             "field": c.field,
             "milestone": c.milestone_title,
+            "milestone_key": c.milestone_key,
+            "new_draft": c.milestone_key is None,
             "proposed_milestone": c.proposed_title or None,
             "score": c.score,
+            "confidence": c.confidence,
             "sentence": c.sentence,
         }
         for c in result.candidates
