@@ -95,6 +95,7 @@ class Candidate:
     cue: str = ""
     offset: int = 0
     confidence: float = 0.0
+    near: str = ""  # the words around the date that belong to it (its clause, up to the next date)
 
     @property
     def matched(self) -> bool:
@@ -169,12 +170,12 @@ _ACTUAL_EN = re.compile(
 )
 _FIELD_CUES: tuple[tuple[str, re.Pattern], ...] = (
     (EVENT, re.compile(r"착공식|기공식|준공식|개소식|개관식|출범식|착수식|협약식|선포식|기념식")),
-    (START, re.compile(r"착공|착수|시작|개시|돌입|시행|첫\s*삽|가동|들어가|들어간|들어갈|운영에\s*들")),
+    (START, re.compile(r"착공|착수|시작|개시|돌입|시행|첫\s*삽|가동|들어가|들어간|들어갈|운영에\s*들|운영\s*중")),
     (END, re.compile(r"완공|준공|완료|마무리|종료|끝나|끝난|끝낼|마치|마쳤|마칠|완성|완수|완비")),
     (
         EVENT,
         re.compile(
-            r"개소|개관|출범|선정|개최|협약|체결|발표|개원|개교|의결|확정|선포|설립|오픈|개통|개장|문을\s*[열연여]|출시"
+            r"개소|개관|출범|선정|개최|협약|체결|발표|개원|개교|의결|확정|승인|면제|선포|설립|오픈|개통|개장|문을\s*[열연여]|출시"
         ),
     ),
     (
@@ -368,7 +369,7 @@ EVENT_NOUNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("kickoff", r"착수식|착수\s*보고|kick-?off"),
         ("completion", r"준공|완공|completed|completion"),
         ("opening", r"개소|개관|개원|개교|문을\s*[열연]|\bopen(?:s|ed|ing)?\b"),
-        ("service", r"가동|서비스\s*개시|본격\s*서비스|운영\s*개시|운영에\s*들|\bservice\b"),
+        ("service", r"가동|서비스\s*개시|본격\s*서비스|운영\s*개시|운영에\s*들|운영\s*중|\bservice\b"),
         ("selection", r"선정|우선협상|\bselect|\bchosen\b"),
         ("agreement", r"협약|체결|\bagreement\b|\bsign(?:s|ed)?\b"),
         ("exemption", r"면제|exempt"),
@@ -385,12 +386,23 @@ CUE_CAP = 0.36
 NOUN_BONUS = 0.2
 NOUN_PENALTY = 0.2
 TIME_BONUS = 0.08
-TIME_PENALTY_PER_YEAR = 0.1
-TIME_PENALTY_CAP = 0.3
+TIME_PENALTY_PER_YEAR = 0.15
+TIME_PENALTY_CAP = 0.5
 SAME_INTERVAL_BONUS = 0.12
 SAME_WORDS_BONUS = 0.1
 HEADLINE_WEIGHT = 0.3
 PHASE_SHORT_DATE_PENALTY = 0.3
+
+
+START_NOUNS = frozenset({"groundbreaking", "kickoff", "opening", "service", "launch"})
+END_NOUNS = frozenset({"completion", "graduation"})
+BOUND_SCORE = 0.1
+PHASE_YEARS_BONUS = 0.15
+EVENT_YEARS_PENALTY = 0.4
+
+
+def _years(span: DateSpan) -> float:
+    return ((span.hi - span.lo).days + 1) / 365.25
 
 
 def _short(span: DateSpan) -> bool:
@@ -420,6 +432,7 @@ class Evidence:
     window: str = ""
     span: DateSpan | None = None
     expression: str = ""
+    bound: str | None = None
 
 
 class Matcher:
@@ -506,6 +519,16 @@ class Matcher:
         return NOUN_BONUS if nouns & target.nouns else -NOUN_PENALTY
 
     @staticmethod
+    def bound_score(target: _Target, bound: str | None) -> float:
+        """부터 (from) starts something, 까지 (until) ends it: prefer the events that do that."""
+        if bound is None or not target.nouns:
+            return 0.0
+        starts, ends = bool(target.nouns & START_NOUNS), bool(target.nouns & END_NOUNS)
+        if starts == ends:
+            return 0.0
+        return BOUND_SCORE if starts == (bound == "from") else -BOUND_SCORE
+
+    @staticmethod
     def time_score(target: _Target, span: DateSpan | None, expression: str) -> float:
         claims = target.ref.claims
         if span is None or not claims:
@@ -541,6 +564,8 @@ class Matcher:
             (_squash(evidence.headline), HEADLINE_WEIGHT),
         ]
         nouns = event_nouns(evidence.window or evidence.clause)
+        words = evidence.expression
+        bound = "from" if words.endswith("부터") else "until" if words.endswith("까지") else evidence.bound
         scored = []
         for target in self.targets:
             name = self.name_score(target, weights, cue)
@@ -553,10 +578,15 @@ class Matcher:
                 name
                 + cues
                 + self.noun_score(target, nouns)
+                + self.bound_score(target, bound)
                 + self.time_score(target, evidence.span, evidence.expression)
             )
             if cue is not None and cue.kind not in (BOTH,) and target.actions and cue.word in target.title:
                 score += 0.1
+            if evidence.span is not None and _years(evidence.span) >= 2:
+                # a stretch of years is a phase's or a long span's, never an event's
+                score += PHASE_YEARS_BONUS if target.ref.kind == "phase" else 0.0
+                score -= EVENT_YEARS_PENALTY if target.ref.kind == EVENT else 0.0
             if target.ref.kind == "phase" and evidence.span is not None and _short(evidence.span):
                 score -= PHASE_SHORT_DATE_PENALTY  # a phase runs for years: a day or a month is about something in it
             scored.append((round(max(0.0, score), 4), target.ref.kind != "phase", target.ref))
@@ -678,10 +708,13 @@ def span_field(candidate: Candidate, mention: Mention) -> str:
         return END
     if mention.bound == "from" or mention.expression.endswith("부터"):
         return START
-    if candidate.field == EVENT and candidate.cue:
-        if _SPAN_START.search(candidate.cue):
+    if candidate.field != EVENT:
+        return candidate.field
+    for text in (candidate.cue, candidate.near):
+        starts, ends = _SPAN_START.search(text or ""), _SPAN_END.search(text or "")
+        if starts and not ends:
             return START
-        if _SPAN_END.search(candidate.cue):
+        if ends and not starts:
             return END
     return candidate.field
 
@@ -754,12 +787,7 @@ def extract(
                 candidate = replace(candidate, field=EVENT)
             elif kind in ("span", "phase") and candidate.field != BOTH:
                 candidate = replace(candidate, field=span_field(candidate, mention))
-            key = (
-                candidate.milestone_key or candidate.proposed_title,
-                candidate.field,
-                candidate.status,
-                candidate.span,
-            )
+            key = (candidate.milestone_key or candidate.proposed_title, candidate.field, candidate.span)
             if key in seen:
                 continue
             seen.add(key)
@@ -791,7 +819,10 @@ def _candidate(
     clause_lo, clause_hi = clause_bounds(sentence.text, mention.start, mention.end)
     window_lo = mention.start - a
     near = sentence.text[max(clause_lo, window_lo) : min(clause_hi, window_lo + len(window))]
-    evidence = Evidence(clause, rest, context, headline, near, span, mention.expression)
+    nouns_text = near
+    if cue is not None and cue.word in near and event_nouns(cue.word):
+        nouns_text = cue.word  # the event word nearest the date says which event it is ("준공하는 … 운영에 들어간다")
+    evidence = Evidence(clause, rest, context, headline, nouns_text, span, mention.expression, mention.bound)
     ranked = matcher.ranked(evidence, cue=cue)
     match = ranked[0][0] if ranked else 0.0
     ref = ranked[0][1] if ranked and match >= threshold else None
@@ -817,4 +848,5 @@ def _candidate(
         cue=cue.word if cue else "",
         offset=sentence.start + mention.start,
         confidence=confidence,
+        near=near,
     )
