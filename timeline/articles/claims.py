@@ -398,7 +398,7 @@ START_NOUNS = frozenset({"groundbreaking", "kickoff", "opening", "service", "lau
 END_NOUNS = frozenset({"completion", "graduation"})
 BOUND_SCORE = 0.1
 PHASE_YEARS_BONUS = 0.15
-EVENT_YEARS_PENALTY = 0.4
+EVENT_YEARS_PENALTY = 1.0
 
 
 def _years(span: DateSpan) -> float:
@@ -533,9 +533,9 @@ class Matcher:
         claims = target.ref.claims
         if span is None or not claims:
             return 0.0
-        first = min(c.lo for c in claims) - dt.timedelta(days=183)
-        last = max(c.hi for c in claims) + dt.timedelta(days=183)
-        gap = max((first - span.hi).days, (span.lo - last).days, 0)
+        first = min(c.lo for c in claims).toordinal() - 183  # ordinals: no overflow near year 1 or 9999
+        last = max(c.hi for c in claims).toordinal() + 183
+        gap = max(first - span.hi.toordinal(), span.lo.toordinal() - last, 0)
         score = TIME_BONUS if gap == 0 else -min(TIME_PENALTY_CAP, TIME_PENALTY_PER_YEAR * gap / 365)
         words = _squash(expression)
         same = [c for c in claims if c.lo == span.lo and c.hi == span.hi]
@@ -694,7 +694,7 @@ _STATEMENT = re.compile(
     r"^\s*(?:오전|오후|새벽|밤)?\s*(?:[^\s,.]{1,12}(?:에서|을\s*통해|를\s*통해)\s*)?"
     r"(?:밝혔|말했|전했|설명했|강조했|덧붙였|알렸|발표했|공개했|보도했|주장했|답했|언급했|당부했)"
 )
-_SAID_PAST_EVENT = re.compile(r"(?:했|됐|되었|였)다고\s*$")
+_SAID_PAST_EVENT = re.compile(r"(?:했|됐|되었|였|었|았|쳤|졌|렸)다고\s*$")
 # A year that is part of a name: "2025년 제6회 위원회", "2024년도 예산".
 _YEAR_IN_NAME = re.compile(r"^\s*(?:도\s*)?(?:제\s*\d+\s*(?:회|차|기)|\d+\s*차\s)")
 # Opening and closing words that put an event on a span's start or end ("개교" starts a course).

@@ -112,7 +112,8 @@ class Command(BaseCommand):
 
     def _table(self, location: str, result: ImportResult) -> None:
         a = result.article
-        self.stdout.write(f"{location}: {a.title!r} · {a.publisher or '?'} · {a.published_on} · {result.message}")
+        publisher = a.publisher or "publisher not found"
+        self.stdout.write(f"{location}: {a.title!r} · {publisher} · {a.published_on} · {result.message}")
         for c in result.candidates:
             target = c.milestone_title or f"(new) {c.proposed_title}"
             self.stdout.write(
