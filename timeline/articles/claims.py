@@ -702,6 +702,15 @@ _SPAN_START = re.compile(r"개교|개소|개관|개원|입교|출범|가동|착�
 _SPAN_END = re.compile(r"수료|졸업|완공|준공|완료|마무리|종료|재개|\bcomplet|\bfinish|\bend")
 
 
+def stored_field(ref: MilestoneRef | None, candidate: Candidate) -> str | None:
+    """The field of a stored claim of the milestone with the same interval, when they agree on one."""
+    if ref is None or ref.kind == EVENT:
+        return None
+    fields = {c.field for c in ref.claims if c.lo == candidate.span.lo and c.hi == candidate.span.hi}
+    fields = {"both" if f in ("both", "start+end") else f for f in fields}
+    return fields.pop() if len(fields) == 1 else None
+
+
 def span_field(candidate: Candidate, mention: Mention) -> str:
     """Which date of a span: 까지/until is its end, 부터/from its start, else what the cue says."""
     if mention.bound == "until" or mention.expression.endswith("까지"):
@@ -755,6 +764,7 @@ def extract(
     english = language.startswith("en")
     matcher = Matcher(milestones, program_name=program_name)
     kinds = {m.key: m.kind for m in milestones}
+    refs = {m.key: m for m in milestones}
     sentences = split_sentences(text)
     found: list[Candidate] = []
     seen: set[tuple] = set()
@@ -783,7 +793,10 @@ def extract(
             if candidate is None:
                 continue
             kind = kinds.get(candidate.milestone_key or "")
-            if kind == EVENT:
+            stored = stored_field(refs.get(candidate.milestone_key or ""), candidate)
+            if stored is not None:
+                candidate = replace(candidate, field=stored)  # the same date of this milestone is already stored
+            elif kind == EVENT:
                 candidate = replace(candidate, field=EVENT)
             elif kind in ("span", "phase") and candidate.field != BOTH:
                 candidate = replace(candidate, field=span_field(candidate, mention))
