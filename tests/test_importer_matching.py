@@ -157,8 +157,22 @@ class TestLeftOut:
         text = "2025년 제3회 해양위원회가 크레인동 착공을 논의했다."
         assert found(text) == []
 
+    def test_a_year_opening_a_quoted_name_is_not_a_date(self):
+        text = "항만공사는 '2025년 스마트항만 인재양성 사업'에 선정돼 크레인동 착공을 앞당긴다."
+        assert found(text) == []
+
+    def test_a_year_the_sentence_is_about_is_not_a_date(self):
+        text = '시장은 "통합관제센터가 문을 여는 2026년은 항만의 새 출발이 될 것"이라고 말했다.'
+        assert [e for e, *_ in found(text)] == []
+
 
 class TestFields:
+    def test_a_date_already_stored_for_a_span_keeps_its_field(self):
+        stored = StoredClaim(dt.date(2024, 5, 1), dt.date(2024, 5, 31), "start", "5월")
+        halt = [MilestoneRef("halt", "크레인동 공사 중단", "Crane hall works halted", "span", claims=(stored,))]
+        text = "크레인동 공사 중단은 지난해 5월 일이다."
+        assert found(text, milestones=halt) == [("지난해 5월", "halt", "start", "actual")]
+
     def test_until_is_the_end_of_a_span_and_from_its_start(self):
         spans = [MilestoneRef("trial", "관제 시험운영", "Control trial", "span", aliases=("시험운영",))]
         text = "시험운영은 내년 1월부터 시작해 내년 6월까지 이어진다."

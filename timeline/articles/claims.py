@@ -405,6 +405,10 @@ def _years(span: DateSpan) -> float:
     return ((span.hi - span.lo).days + 1) / 365.25
 
 
+def _whole_years(span: DateSpan) -> bool:
+    return span.lo.month == 1 and span.lo.day == 1 and span.hi.month == 12 and span.hi.day == 31
+
+
 def _short(span: DateSpan) -> bool:
     return (span.hi - span.lo).days < 62
 
@@ -587,6 +591,8 @@ class Matcher:
                 # a stretch of years is a phase's or a long span's, never an event's
                 score += PHASE_YEARS_BONUS if target.ref.kind == "phase" else 0.0
                 score -= EVENT_YEARS_PENALTY if target.ref.kind == EVENT else 0.0
+            if target.ref.kind == "phase" and evidence.span is not None and not nouns and _whole_years(evidence.span):
+                score += PHASE_YEARS_BONUS  # "2024년까지", with no event named: the phase's own schedule
             if target.ref.kind == "phase" and evidence.span is not None and _short(evidence.span):
                 score -= PHASE_SHORT_DATE_PENALTY  # a phase runs for years: a day or a month is about something in it
             scored.append((round(max(0.0, score), 4), target.ref.kind != "phase", target.ref))
@@ -698,7 +704,9 @@ _SAID_PAST_EVENT = re.compile(r"(?:했|됐|되었|였|었|았|쳤|졌|렸)다고
 # A year that is part of a name: "2025년 제6회 위원회", "2024년도 예산".
 _YEAR_IN_NAME = re.compile(r"^\s*(?:도\s*)?(?:제\s*\d+\s*(?:회|차|기)|\d+\s*차\s)")
 # Opening and closing words that put an event on a span's start or end ("개교" starts a course).
-_SPAN_START = re.compile(r"개교|개소|개관|개원|입교|출범|가동|착수|시작|개시|착공|중단|폐업|\bopen|\bstart|\bbegan")
+_SPAN_START = re.compile(
+    r"개교|개소|개관|개원|입교|출범|가동|착수|시작|개시|착공|중단|폐업|문을\s*[열연여]|\bopen|\bstart|\bbegan"
+)
 _SPAN_END = re.compile(r"수료|졸업|완공|준공|완료|마무리|종료|재개|\bcomplet|\bfinish|\bend")
 
 
@@ -738,7 +746,11 @@ def is_statement_date(sentence: str, mention: Mention, published: dt.date) -> bo
 
 
 def is_year_in_name(sentence: str, mention: Mention) -> bool:
-    return mention.span.precision == Precision.YEAR and bool(_YEAR_IN_NAME.match(sentence[mention.end :]))
+    """A year that opens a quoted name ("'2020년 지역거점 교육사업' 대상지") or a numbered meeting."""
+    if mention.span.precision != Precision.YEAR:
+        return False
+    before = sentence[: mention.start].rstrip()
+    return bool(_YEAR_IN_NAME.match(sentence[mention.end :])) or before.endswith(tuple("'\"‘“「『《<"))
 
 
 def confidence_of(ranked: Sequence[tuple[float, MilestoneRef]], *, anchored: bool, status_cue: bool) -> float:
@@ -826,6 +838,8 @@ def _candidate(
     span = mention.span
     if not anchored and span.precision == Precision.DAY and published - dt.timedelta(days=1) <= span.lo <= published:
         return None
+    if span.precision == Precision.YEAR and sentence.text[mention.end : mention.end + 1] in ("은", "는"):
+        return None  # the year is what the sentence talks about ("2021년은 원년이 될 것"), not when something happens
     status, status_cue = status_of(window, a, b, span=span, published=published, english=english)
     threshold = MATCH_THRESHOLD if anchored else UNANCHORED_MATCH_THRESHOLD
     clause, rest = clause_of(sentence.text, mention.start, mention.end)
