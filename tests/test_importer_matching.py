@@ -131,6 +131,10 @@ class TestSubjectAndNames:
         text = "통합관제센터는 어떻게 되나.\n건물은 올 연말 준공 예정이다."
         assert found(text)[-1][:2] == ("올 연말", "control-completion")
 
+    def test_a_date_in_the_headline_is_read(self):
+        claims = found("공사는 순조롭다.", headline="자동화 크레인동 내년 3월 착공")
+        assert claims == [("내년 3월", "crane-groundbreaking", "event", "planned")]
+
     def test_subject_from_the_headline(self):
         text = "건물은 올 연말 준공 예정이다."
         assert found(text, headline="통합관제센터 공사 막바지")[0][:2] == ("올 연말", "control-completion")

@@ -778,6 +778,10 @@ def extract(
     kinds = {m.key: m.kind for m in milestones}
     refs = {m.key: m for m in milestones}
     sentences = split_sentences(text)
+    title = " ".join(headline.split())
+    if title and title not in text and find_dates(title, published):
+        # The headline is read too ("… 내년 상반기 착공"); its offsets are negative, before the text.
+        sentences.insert(0, Sentence(title, -len(title) - 1, -1))
     found: list[Candidate] = []
     seen: set[tuple] = set()
     for index, sentence in enumerate(sentences):
