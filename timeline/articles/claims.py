@@ -745,12 +745,23 @@ def is_statement_date(sentence: str, mention: Mention, published: dt.date) -> bo
     return not _SAID_PAST_EVENT.search(sentence[: mention.start])
 
 
+_NAME_HEAD = re.compile(
+    r"(?:사업|계획|프로젝트|대회|포럼|행사|전략|정책|위원회|공모전?|센터|축제|박람회|엑스포|아카데미|캠프|과정|"
+    r"plan|project|programme|program|forum|festival|expo)$",
+    re.I,
+)
+
+
 def is_year_in_name(sentence: str, mention: Mention) -> bool:
     """A year that opens a quoted name ("'2020년 지역거점 교육사업' 대상지") or a numbered meeting."""
     if mention.span.precision != Precision.YEAR:
         return False
-    before = sentence[: mention.start].rstrip()
-    return bool(_YEAR_IN_NAME.match(sentence[mention.end :])) or before.endswith(tuple("'\"‘“「『《<"))
+    if _YEAR_IN_NAME.match(sentence[mention.end :]):
+        return True
+    if not sentence[: mention.start].rstrip().endswith(tuple("'\"‘“「『《<")):
+        return False
+    quoted = re.match(r"[^'\"’”」』》>]{0,40}", sentence[mention.end :])
+    return bool(quoted and _NAME_HEAD.search(quoted[0].rstrip()))  # a quoted name, not quoted speech
 
 
 def confidence_of(ranked: Sequence[tuple[float, MilestoneRef]], *, anchored: bool, status_cue: bool) -> float:
@@ -780,8 +791,9 @@ def extract(
     sentences = split_sentences(text)
     title = " ".join(headline.split())
     if title and title not in text and find_dates(title, published):
-        # The headline is read too ("… 내년 상반기 착공"); its offsets are negative, before the text.
-        sentences.insert(0, Sentence(title, -len(title) - 1, -1))
+        # The headline is read too ("… 내년 상반기 착공"), after the text: a date the text gives in full wins.
+        # Its offsets are negative (it is not part of the text).
+        sentences.append(Sentence(title, -len(title) - 1, -1))
     found: list[Candidate] = []
     seen: set[tuple] = set()
     for index, sentence in enumerate(sentences):
@@ -791,7 +803,7 @@ def extract(
         context = " ".join(
             s.text
             for s in sentences[max(0, index - CONTEXT_SENTENCES) : index]
-            if s.paragraph >= sentence.paragraph - 1
+            if sentence.paragraph >= 0 and s.paragraph >= sentence.paragraph - 1
         )
         for mention in mentions:
             if is_statement_date(sentence.text, mention, published) or is_year_in_name(sentence.text, mention):
