@@ -170,6 +170,12 @@ class TestLeftOut:
         assert [e for e, *_ in found(text)] == []
 
 
+class TestStatus:
+    def test_held_that_day_is_reported_not_planned(self):
+        text = "해양수산부 장관은 3일 항만에서 열린 관제센터 구축 착수식에 참석해 축사를 하겠다고 했다."
+        assert found(text, published=dt.date(2025, 9, 3)) == [("3일", "control-kickoff", "event", "actual")]
+
+
 class TestFields:
     def test_a_date_already_stored_for_a_span_keeps_its_field(self):
         stored = StoredClaim(dt.date(2024, 5, 1), dt.date(2024, 5, 31), "start", "5월")

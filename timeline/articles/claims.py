@@ -156,7 +156,7 @@ _ACTUAL_KO = re.compile(
     r"(?:했|됐|되었|었|였|았|쳤|졌|렸|왔|냈|켰|섰|갔|났|봤|웠|뤘|혔)(?:다|고|으며|으나|는데|지만|던|습니다|어요)"
     r"|(?:출범|개소|개관|완공|준공|착공|선정|개최|체결|설립|출시|개통|개원|개교|시작|마무리|완료|착수|선포|의결|확정)"
     r"(?:한|된|됐던|했던)(?=\s|$|[,.])"
-    r"|이미|중이다|운영\s*중"
+    r"|이미|중이다|운영\s*중|(?:열린|치러진|진행된)(?=\s)"
 )
 _PLANNED_EN = re.compile(
     r"\b(?:will|would|plans?|planned|planning|scheduled|expected|expects?|aims?|aiming|targets?|"
@@ -707,7 +707,7 @@ _YEAR_IN_NAME = re.compile(r"^\s*(?:도\s*)?(?:제\s*\d+\s*(?:회|차|기)|\d+\s
 _SPAN_START = re.compile(
     r"개교|개소|개관|개원|입교|출범|가동|착수|시작|개시|착공|중단|폐업|문을\s*[열연여]|\bopen|\bstart|\bbegan"
 )
-_SPAN_END = re.compile(r"수료|졸업|완공|준공|완료|마무리|종료|재개|\bcomplet|\bfinish|\bend")
+_SPAN_END = re.compile(r"수료|졸업|완공|준공|건립|완료|마무리|종료|재개|\bcomplet|\bfinish|\bend")
 
 
 def stored_field(ref: MilestoneRef | None, candidate: Candidate) -> str | None:
