@@ -225,6 +225,12 @@ def test_confidence_is_a_share_and_every_date_lies_in_the_calendar(words, publis
         assert candidate.milestone_key is None or candidate.milestone_key in {m.key for m in HARBOUR}
 
 
+def test_a_clear_winner_is_proposed_with_more_confidence_than_a_close_call():
+    clear = extract("2단계 사업은 2026년부터 2030년까지 추진된다.", published=PUBLISHED, milestones=HARBOUR)
+    close = extract("통합관제센터는 올해 말 일정을 마친다.", published=PUBLISHED, milestones=HARBOUR)
+    assert clear[0].confidence > close[0].confidence > 0.0
+
+
 def test_names_are_split_on_commas_and_lines():
     assert names("국가AI데이터센터, 데이터센터동\nAI data center;  , 데이터센터동") == (
         "국가AI데이터센터",

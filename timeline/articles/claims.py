@@ -769,7 +769,7 @@ def confidence_of(ranked: Sequence[tuple[float, MilestoneRef]], *, anchored: boo
     if not ranked:
         return round(0.2 * anchored + 0.1 * status_cue, 2)
     best = min(1.0, ranked[0][0])
-    margin = best - (ranked[1][0] if len(ranked) > 1 else 0.0)
+    margin = ranked[0][0] - (ranked[1][0] if len(ranked) > 1 else 0.0)  # on the raw scores: both may pass 1
     value = 0.45 * min(1.0, best) + 0.3 * min(1.0, margin / 0.3) + 0.15 * anchored + 0.1 * status_cue
     return round(max(0.0, min(1.0, value)), 2)
 
