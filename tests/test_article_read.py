@@ -373,3 +373,78 @@ class TestUrls:
         monkeypatch.setattr(reader.socket, "getaddrinfo", fail)
         with pytest.raises(FetchError, match=r"Cannot resolve the host 'news\.invalid'"):
             read_url("https://news.invalid/a")
+
+
+class _Trickle(http.server.BaseHTTPRequestHandler):
+    """Sends a page one byte every 0.1 s: each read is quick, the whole page takes minutes."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.end_headers()
+        try:
+            for byte in BODY.encode() * 10:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            pass  # the client hung up, as it should
+
+    def log_message(self, *args):
+        pass
+
+
+class TestHostileServers:
+    def test_a_trickling_server_is_cut_off_at_the_total_time(self):
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+        httpd.daemon_threads = True
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        try:
+            started = time.monotonic()
+            with pytest.raises(FetchError, match=r"within 0\.5 s"):
+                read_url(f"http://news.test:{httpd.server_address[1]}/slow.txt", resolve=pretend_public, timeout=0.5)
+            assert time.monotonic() - started < 2.0
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+
+    def test_a_redirect_to_a_broken_address_is_a_clear_error(self, server):
+        port = server.server_address[1]
+        server.routes["/moved"] = (302, {"Location": "http://[::1"}, b"", 0)
+        with pytest.raises(FetchError, match=r"not a valid address|Could not fetch"):
+            read_url(f"http://news.test:{port}/moved", resolve=pretend_public)
+
+    def test_a_broken_url_is_a_clear_error(self):
+        with pytest.raises(FetchError, match="not a valid address"):
+            read_url("http://[::1")
+
+    def test_a_content_length_that_is_not_a_number(self, server):
+        port = server.server_address[1]
+        server.routes["/odd.txt"] = (200, {"Content-Type": "text/plain", "Content-Length": "²"}, BODY.encode(), 0)
+        with pytest.raises(FetchError, match="malformed Content-Length"):
+            read_url(f"http://news.test:{port}/odd.txt", resolve=pretend_public)
+
+
+class TestPlainTextEdges:
+    def test_one_paragraph_without_a_headline_is_read(self):
+        text = (
+            "항만공사는 오는 7월 자동화 크레인동을 착공한다고 밝혔다. 공사는 2년 동안 이어지며 총 300억원이 든다. "
+            "완공 뒤에는 관제센터와 연결해 하역 시간을 줄일 계획이다."
+        )
+        article = read_text(text)
+        assert article.title == "항만공사는 오는 7월 자동화 크레인동을 착공한다고 밝혔다."
+        assert article.text == text
+
+    @pytest.mark.parametrize(
+        ("line", "day"),
+        [
+            ("송고시간2022-04-11 11:11", dt.date(2022, 4, 11)),
+            ("작성일 : 2024-02-12 16:02", dt.date(2024, 2, 12)),
+            ("기사 작성일 : 2024-05-07 15:01:19", dt.date(2024, 5, 7)),
+            ("등록일자 2023.03.02", dt.date(2023, 3, 2)),
+        ],
+    )
+    def test_labelled_date_lines(self, line, day):
+        text = f"항만 크레인동 착공\n{line}\n\n항만공사는 크레인동 공사를 시작했다. 공사는 2년 걸린다."
+        parts = parse_plain_text(text)
+        assert (parts.title, parts.published_on) == ("항만 크레인동 착공", day)

@@ -189,6 +189,9 @@ NO_DATE_ARTICLE = "\n".join(
     ]
 ).encode()
 BIG = b"\xea\xb0\x80" * (7 * 1024 * 1024)  # 21 MB of '가'
+EDGE_ARTICLE = (
+    "데이터센터 건물은 내년 상반기 완공할 예정이다. 지난해 착공했고 다음 달 개소하며 지난주 장비 설치를 마쳤다."
+)
 
 CASES = [
     # --- the importer ----------------------------------------------------------------
@@ -281,6 +284,22 @@ CASES = [
     ),
     Case("admin-import-empty-paste", import_form(text="   "), "한 가지 방법으로만"),
     Case("admin-import-url-loopback", import_form(url="http://127.0.0.1/"), "127.0.0.1"),
+    # A publication date at the edge of the calendar: "내년"/"지난해" would leave it. The preview writes nothing.
+    Case(
+        "admin-import-published-9999",
+        import_form(text=EDGE_ARTICLE, published="9999-12-31"),
+        "9999",
+    ),
+    Case(
+        "admin-import-published-year-1",
+        import_form(text=EDGE_ARTICLE, published="0001-01-01"),
+        "0001",
+    ),
+    Case(
+        "admin-import-dateline-9999",
+        import_form(text="시험 기사\n입력 9999-12-31 10:00\n\n" + EDGE_ARTICLE),
+        "9999",
+    ),
     # --- admin forms -----------------------------------------------------------------
     Case("claim-ends-before-start", post("admin:timeline_claim_add", claim_form(when="2024/2020")), "ends"),
     Case("claim-10k-date", post("admin:timeline_claim_add", claim_form(when="2" * 10_000)), "id_when_error"),

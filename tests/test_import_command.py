@@ -68,11 +68,17 @@ def test_dry_run_json_lists_candidates_and_writes_nothing():
         "status": "planned",
         "field": "event",
         "milestone": "물류센터 건물 완공",
+        "milestone_key": "building-completion",
+        "new_draft": False,
         "proposed_milestone": None,
         "score": completion["score"],
+        "confidence": completion["confidence"],
         "sentence": "시는 오는 2024년 6월까지 물류센터 건물을 완공할 계획이다.",
     }
+    assert 0.0 <= completion["confidence"] <= 1.0
     assert any(r["milestone"] is None and r["proposed_milestone"] for r in rows)
+    drafts = [r for r in rows if r["proposed_milestone"]]
+    assert drafts and all(r["new_draft"] and r["milestone_key"] is None for r in drafts)
     assert "Dry run: nothing was written." in err
 
 
@@ -181,4 +187,6 @@ def test_seed_article_dry_run_json():
         "planned",
     )
     assert (rows["내년 상반기"]["precision"], rows["내년 상반기"]["status"]) == ("half", "planned")
-    assert rows["지난해"]["milestone"] == "AI 집적단지 착공식" and rows["지난해"]["status"] == "actual"
+    groundbreaking = next(r for r in json.loads(out) if r["expression"] == "지난해" and "착공" in r["sentence"])
+    assert groundbreaking["milestone"] == "AI 집적단지 착공식" and groundbreaking["status"] == "actual"
+    assert groundbreaking["milestone_key"] == "groundbreaking-2021" and groundbreaking["new_draft"] is False

@@ -211,6 +211,7 @@ class MilestoneAdmin(HistoryAdmin):
     fieldsets = [
         (None, {"fields": ["program", "key", "kind", "parent", "position", "cancelled", "draft"]}),
         (_("Titles"), {"fields": ["title_ko", "title_en", "summary_ko", "summary_en", "editor_note"]}),
+        (_("Names the article importer matches"), {"fields": ["aliases", "cues"], "classes": ["collapse"]}),
         (_("Dependencies"), {"fields": ["predecessors"], "classes": ["collapse"]}),
         (_("Derived from the claims"), {"fields": ["derived_summary"]}),
     ]

@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -187,7 +188,9 @@ class ImportPagesMixin:
             claims = claims.filter(milestone__program__slug=program)
         if source := request.GET.get("source"):
             claims = claims.filter(source_id=source) if source.isdigit() else claims.none()
-        claims = list(claims.order_by("source__published_on", "source_id", "pk")[:REVIEW_LIMIT])
+        # The least sure first: those need an editor's eye most (claims typed by hand have no confidence).
+        order = (F("confidence").asc(nulls_last=True), "source__published_on", "source_id", "pk")
+        claims = list(claims.order_by(*order)[:REVIEW_LIMIT])
         errors: dict[int, list[str]] = {}
         if request.method == "POST":
             response, errors = self._review_post(request, claims)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -22,7 +23,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .articles.claims import Candidate, MilestoneRef, extract
+from .articles.claims import Candidate, MilestoneRef, StoredClaim, extract
 from .articles.read import Article, ArticleError
 from .models import Claim, Milestone, MilestoneKind, Program, Source, SourceKind, content_hash_for
 
@@ -62,9 +63,28 @@ class _Planned:
     new_milestone: Milestone | None
 
 
+def names(text: str) -> tuple[str, ...]:
+    """An editor's list of names or cue words: one per line or separated by commas."""
+    return tuple(dict.fromkeys(n.strip() for n in re.split(r"[,\n;]", text or "") if n.strip()))
+
+
 def milestone_refs(program: Program) -> list[MilestoneRef]:
+    """The program's milestones as the matcher sees them: names, cue words and the claims already stored."""
+    stored: dict[int, list[StoredClaim]] = {}
+    for milestone_id, lo, hi, field_, expression in Claim.objects.filter(milestone__program=program).values_list(
+        "milestone_id", "lo", "hi", "field", "expression"
+    ):
+        stored.setdefault(milestone_id, []).append(StoredClaim(lo, hi, field_, expression))
     return [
-        MilestoneRef(key=m.key, title_ko=m.title_ko, title_en=m.title_en, kind=m.kind)
+        MilestoneRef(
+            key=m.key,
+            title_ko=m.title_ko,
+            title_en=m.title_en,
+            kind=m.kind,
+            aliases=names(m.aliases),
+            cues=names(m.cues),
+            claims=tuple(stored.get(m.pk, ())),
+        )
         for m in program.milestones.order_by("position", "pk")
     ]
 
@@ -90,6 +110,7 @@ def candidates_for(article: Article, *, program: Program) -> list[Candidate]:
         milestones=milestone_refs(program),
         language=article.language,
         program_name=f"{program.name_ko} {program.name_en}",
+        headline=article.title,
     )
 
 
@@ -183,13 +204,14 @@ def build_claim(candidate: Candidate, *, source: Source, milestone: Milestone) -
         note=_note(candidate),
         stated_on=source.published_on,
         reviewed=False,
+        confidence=candidate.confidence,
     )
     claim.span = candidate.span
     return claim
 
 
 def _note(candidate: Candidate) -> str:
-    parts = [f"imported; score {candidate.score:.2f}"]
+    parts = [f"imported; confidence {candidate.confidence:.2f}"]
     if candidate.cue:
         parts.append(f"cue {candidate.cue!r}")
     if candidate.qualifier:
@@ -337,6 +359,7 @@ def article_fixture(
                     "note": _note(c),
                     "stated_on": _iso(source.published_on),
                     "reviewed": False,
+                    "confidence": c.confidence,
                     "created_at": _iso(now),
                 },
             }

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
@@ -286,6 +287,22 @@ class Milestone(EditVersioned, models.Model):
         default=False,
         help_text=_("Proposed by the article importer and not yet accepted: only editors see it."),
     )
+    aliases = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_(
+            "Other names articles use for this milestone, one per line or separated by commas "
+            "(e.g. 국가AI데이터센터, 데이터센터동). The article importer matches them."
+        ),
+    )
+    cues = models.TextField(
+        _("cue words"),
+        blank=True,
+        help_text=_(
+            "Words that tell this milestone apart from similar ones, one per line or separated by commas "
+            "(e.g. 착공, 2단계, 해남). The article importer matches them."
+        ),
+    )
 
     # Derived from the claims by refresh.refresh_schedules(); never edited by hand. The status is
     # not stored (it ages with the day): `with_status(today)` computes it from these dates.
@@ -502,6 +519,13 @@ class Claim(EditVersioned, models.Model):
         _("stated on"), null=True, blank=True, help_text=_("Defaults to the source's publication date.")
     )
     reviewed = models.BooleanField(_("reviewed"), default=False)
+    confidence = models.FloatField(
+        _("confidence"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_("How sure the article importer was of this claim (0 to 1); empty for claims typed by hand."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     edit_version = edit_version_field()
 

@@ -50,11 +50,21 @@ from .dates import Mention, find_dates
 PLANNED, ACTUAL = "planned", "actual"
 START, END, EVENT, BOTH = "start", "end", "event", "both"
 MATCH_THRESHOLD = 0.33
-UNANCHORED_MATCH_THRESHOLD = 0.5
+UNANCHORED_MATCH_THRESHOLD = 0.7
 CONTEXT_SENTENCES = 2
 CONTEXT_WEIGHT = 0.4
 REST_WEIGHT = 0.6
 GENERIC_WEIGHT = 0.35
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClaim:
+    """A claim already stored for a milestone: its interval, which date, and its words as written."""
+
+    lo: dt.date
+    hi: dt.date
+    field: str = EVENT
+    expression: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +74,9 @@ class MilestoneRef:
     title_en: str = ""
     kind: str = "span"
     keywords: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+    claims: tuple[StoredClaim, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +94,8 @@ class Candidate:
     proposed_kind: str = EVENT
     cue: str = ""
     offset: int = 0
+    confidence: float = 0.0
+    near: str = ""  # the words around the date that belong to it (its clause, up to the next date)
 
     @property
     def matched(self) -> bool:
@@ -96,7 +111,9 @@ class Sentence:
 
 # --- sentences --------------------------------------------------------------------
 
-_BOUNDARY = re.compile(r"(?<=[.?!])[\"'”’)\]」』]*(?=\s)")
+# A sentence ends at . ? ! before a space, or at "다." run into the next sentence ("…됐다.광주시는"),
+# as pages that lost their line breaks write it.
+_BOUNDARY = re.compile(r"(?<=[.?!])[\"'”’)\]」』]*(?=\s)|(?<=[다요]\.)(?=[가-힣\"'“‘▲△■])")
 _MARKER = re.compile(r"^[\s\-–—▲△■□●○◆◇▶▷►*•·]+")
 
 
@@ -139,7 +156,7 @@ _ACTUAL_KO = re.compile(
     r"(?:했|됐|되었|었|였|았|쳤|졌|렸|왔|냈|켰|섰|갔|났|봤|웠|뤘|혔)(?:다|고|으며|으나|는데|지만|던|습니다|어요)"
     r"|(?:출범|개소|개관|완공|준공|착공|선정|개최|체결|설립|출시|개통|개원|개교|시작|마무리|완료|착수|선포|의결|확정)"
     r"(?:한|된|됐던|했던)(?=\s|$|[,.])"
-    r"|이미|중이다|운영\s*중"
+    r"|이미|중이다|운영\s*중|(?:열린|치러진|진행된)(?=\s)"
 )
 _PLANNED_EN = re.compile(
     r"\b(?:will|would|plans?|planned|planning|scheduled|expected|expects?|aims?|aiming|targets?|"
@@ -153,12 +170,12 @@ _ACTUAL_EN = re.compile(
 )
 _FIELD_CUES: tuple[tuple[str, re.Pattern], ...] = (
     (EVENT, re.compile(r"착공식|기공식|준공식|개소식|개관식|출범식|착수식|협약식|선포식|기념식")),
-    (START, re.compile(r"착공|착수|시작|개시|돌입|시행|첫\s*삽|가동|들어가|들어간|들어갈|운영에\s*들")),
+    (START, re.compile(r"착공|착수|시작|개시|돌입|시행|첫\s*삽|가동|들어가|들어간|들어갈|운영에\s*들|운영\s*중")),
     (END, re.compile(r"완공|준공|완료|마무리|종료|끝나|끝난|끝낼|마치|마쳤|마칠|완성|완수|완비")),
     (
         EVENT,
         re.compile(
-            r"개소|개관|출범|선정|개최|협약|체결|발표|개원|개교|의결|확정|선포|설립|오픈|개통|개장|문을\s*[열연여]|출시"
+            r"개소|개관|출범|선정|개최|협약|체결|발표|개원|개교|의결|확정|승인|면제|선포|설립|오픈|개통|개장|문을\s*[열연여]|출시"
         ),
     ),
     (
@@ -215,6 +232,11 @@ def _window(sentence: str, mention: Mention, others: Sequence[Mention]) -> tuple
     return sentence[lo:hi], mention.start - lo, mention.end - lo
 
 
+_PAST_PLAN = re.compile(
+    r"당초|애초|원래|예정이었|계획이었|목표였|했어야|\boriginally\b|\bhad been (?:planned|expected|due)", re.I
+)
+
+
 def status_of(text: str, a: int, b: int, *, span: DateSpan, published: dt.date, english: bool) -> tuple[str, bool]:
     """(planned or actual, whether a cue said so)."""
     patterns = (
@@ -224,6 +246,8 @@ def status_of(text: str, a: int, b: int, *, span: DateSpan, published: dt.date, 
     if cue is not None:
         if cue.kind == ACTUAL and span.lo > published:
             return PLANNED, False  # a past-tense verb cannot report a date that has not come yet
+        if cue.kind == PLANNED and span.hi < published and not _PAST_PLAN.search(text):
+            return ACTUAL, False  # a date already past is reported unless told it was a plan ("당초 … 예정이었다")
         return cue.kind, True
     if span.hi < published:
         return ACTUAL, False
@@ -324,9 +348,11 @@ def units(text: str) -> set[str]:
 @dataclass(frozen=True, slots=True)
 class _Target:
     ref: MilestoneRef
-    ko: frozenset[str]
-    en: frozenset[str]
+    names: tuple[frozenset[str], ...]
+    all_units: frozenset[str]
     actions: frozenset[str]
+    nouns: frozenset[str]
+    cues: tuple[str, ...]
     title: str
 
 
@@ -334,33 +360,131 @@ def _actions(text: str) -> frozenset[str]:
     return frozenset(kind for kind, pattern in _FIELD_CUES if pattern.search(text))
 
 
-class Matcher:
-    """Scores a sentence against every milestone title.
+# Event nouns that tell milestones apart: a groundbreaking is not a kickoff ceremony, an
+# opening not a completion, an exemption applied for not an exemption granted.
+EVENT_NOUNS: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (name, re.compile(pattern, re.I))
+    for name, pattern in (
+        ("groundbreaking", r"착공|기공|첫\s*삽|groundbreaking|broke ground|breaks? ground"),
+        ("kickoff", r"착수식|착수\s*보고|kick-?off"),
+        ("completion", r"준공|완공|completed|completion"),
+        ("opening", r"개소|개관|개원|개교|문을\s*[열연]|\bopen(?:s|ed|ing)?\b"),
+        ("service", r"가동|서비스\s*개시|본격\s*서비스|운영\s*개시|운영에\s*들|운영\s*중|\bservice\b"),
+        ("selection", r"선정|우선협상|\bselect|\bchosen\b"),
+        ("agreement", r"협약|체결|\bagreement\b|\bsign(?:s|ed)?\b"),
+        ("exemption", r"면제|exempt"),
+        ("application", r"신청|\bappl(?:y|ied|ication)\b"),
+        ("launch", r"출범|\blaunch"),
+        ("decision", r"의결|확정|\bapprov"),
+        ("halt", r"중단|중지|폐업|\bhalt"),
+        ("graduation", r"수료|졸업|\bgraduat"),
+        ("call", r"공모|\bpublic call\b"),
+    )
+)
+CUE_WEIGHT = 0.12
+CUE_CAP = 0.36
+NOUN_BONUS = 0.2
+NOUN_PENALTY = 0.2
+TIME_BONUS = 0.08
+TIME_PENALTY_PER_YEAR = 0.15
+TIME_PENALTY_CAP = 0.5
+SAME_INTERVAL_BONUS = 0.12
+SAME_WORDS_BONUS = 0.1
+HEADLINE_WEIGHT = 0.3
+PHASE_SHORT_DATE_PENALTY = 0.3
 
-    The score is the share of a title's units (see `units`) found near the date, each
-    weighted by how rare it is among the titles (IDF) and by where it was found (the
-    date's clause 1, the rest of its sentence `REST_WEIGHT`, the sentences before it
-    `CONTEXT_WEIGHT`). Units of the program's own name weigh `GENERIC_WEIGHT` (every
-    sentence is about the program). The cue's own units (착공) are left out of the share:
-    a title that names the same kind of date as the cue (완공 ... 건물 완공) gains instead,
-    one that names another kind (착공식 for a 완공) loses. The thresholds were set on the
-    test articles and the Gwangju seed article; they are judgement, not measurement.
+
+START_NOUNS = frozenset({"groundbreaking", "kickoff", "opening", "service", "launch"})
+END_NOUNS = frozenset({"completion", "graduation"})
+BOUND_SCORE = 0.1
+PHASE_YEARS_BONUS = 0.15
+EVENT_YEARS_PENALTY = 1.0
+
+
+def _years(span: DateSpan) -> float:
+    return ((span.hi - span.lo).days + 1) / 365.25
+
+
+def _whole_years(span: DateSpan) -> bool:
+    return span.lo.month == 1 and span.lo.day == 1 and span.hi.month == 12 and span.hi.day == 31
+
+
+def _short(span: DateSpan) -> bool:
+    return (span.hi - span.lo).days < 62
+
+
+def event_nouns(text: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in EVENT_NOUNS if pattern.search(text))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s·•‧・()\[\]'\"‘’“”]+", "", _english(text)).casefold()
+
+
+def _english(text: str) -> str:
+    return re.sub(r"(?i)\bcentres?\b", "center", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a date sits: its clause, the rest of its sentence, the sentences before it, the headline."""
+
+    clause: str
+    rest: str = ""
+    context: str = ""
+    headline: str = ""
+    window: str = ""
+    span: DateSpan | None = None
+    expression: str = ""
+    bound: str | None = None
+
+
+class Matcher:
+    """Scores a dated clause against every milestone, the way an editor reads it.
+
+    - **names**: the share of a name's units (title in Korean or English, or one of the
+      milestone's aliases; see `units`) found near the date, each weighted by how rare it
+      is among the milestones (IDF) and by where it was found (the date's clause 1, the
+      rest of its sentence `REST_WEIGHT`, the sentences before it `CONTEXT_WEIGHT`, the
+      headline `HEADLINE_WEIGHT`). The best name counts. Units of the program's own name
+      weigh `GENERIC_WEIGHT` (every sentence is about the program);
+    - **cue words** of the milestone (2단계, 해남, NHN ...) found near the date add
+      `CUE_WEIGHT` each (weighted by place), at most `CUE_CAP`;
+    - **event nouns** (착공, 착수식, 준공, 개소, 선정, 협약, 면제, 신청 ...) next to the date
+      that the milestone's names or cues also carry add `NOUN_BONUS`; nouns it does not
+      carry cost `NOUN_PENALTY`;
+    - **the claims already stored**: a date inside the stretch of time the milestone's
+      claims cover (give or take half a year) adds `TIME_BONUS`, one years away from it
+      costs `TIME_PENALTY_PER_YEAR` a year; the very interval of a stored claim adds
+      `SAME_INTERVAL_BONUS`, and in the same words `SAME_WORDS_BONUS` more.
+
+    The weights are judgement, checked on the Gwangju articles; they are not fitted.
     """
 
     def __init__(self, milestones: Sequence[MilestoneRef], *, program_name: str = ""):
-        self.targets = [
-            _Target(
-                ref,
-                frozenset(units(" ".join((ref.title_ko, *ref.keywords)))),
-                frozenset(units(ref.title_en)),
-                _actions(f"{ref.title_ko} {ref.title_en}"),
-                f"{ref.title_ko} {ref.title_en}",
+        self.targets = []
+        for ref in milestones:
+            names = [
+                frozenset(units(_english(" ".join((ref.title_ko, *ref.keywords))))),
+                frozenset(units(_english(ref.title_en))),
+                *(frozenset(units(_english(alias))) for alias in ref.aliases),
+            ]
+            names = tuple(n for n in names if n)
+            described = " ".join((ref.title_ko, ref.title_en, *ref.aliases, *ref.cues))
+            self.targets.append(
+                _Target(
+                    ref,
+                    names,
+                    frozenset().union(*names) if names else frozenset(),
+                    _actions(f"{ref.title_ko} {ref.title_en}"),
+                    event_nouns(described),
+                    tuple(c for c in (_squash(c) for c in ref.cues) if len(c) >= 2),
+                    f"{ref.title_ko} {ref.title_en}",
+                )
             )
-            for ref in milestones
-        ]
         df: Counter[str] = Counter()
         for target in self.targets:
-            df.update(target.ko | target.en)
+            df.update(target.all_units)
         n = max(len(self.targets), 1)
         generic = units(program_name)
         self.weight = {
@@ -373,20 +497,107 @@ class Matcher:
             return 0.0
         return sum(self.weight[u] * weights.get(u, 0.0) for u in target_units) / total
 
-    def score(self, target: _Target, weights: dict[str, float], sentence: set[str], cue: _Cue | None) -> float:
-        same_action = cue is not None and cue.kind in target.actions
+    def name_score(self, target: _Target, weights: dict[str, float], cue: _Cue | None) -> float:
         # What the title is about, not what happens to it: sharing only 착공 with "AI 집적단지 착공식" is no match.
-        topic = (target.ko | target.en) - (units(cue.word) if cue is not None and cue.kind != BOTH else set())
-        if not topic & sentence and not (same_action and topic & weights.keys()):
+        drop = units(cue.word) if cue is not None and cue.kind != BOTH else set()
+        best = 0.0
+        for name in target.names:
+            topic = name - drop
+            if topic:
+                best = max(best, self._share(topic, weights))
+        return best
+
+    def cue_score(self, target: _Target, places: Sequence[tuple[str, float]]) -> tuple[float, bool]:
+        total, near = 0.0, False
+        for cue in target.cues:
+            weight = max((w for text, w in places if cue in text), default=0.0)
+            total += weight
+            near = near or weight >= REST_WEIGHT
+        return min(CUE_CAP, CUE_WEIGHT * total), near
+
+    def noun_score(self, target: _Target, nouns: frozenset[str]) -> float:
+        if not nouns:
             return 0.0
-        share = max(self._share(target.ko & topic, weights), self._share(target.en & topic, weights))
-        if share == 0.0 or cue is None or cue.kind == BOTH or not target.actions:
-            return share
-        if cue.word in target.title:
-            return min(1.0, share + 0.2)
-        if same_action:
-            return min(1.0, share + 0.1)
-        return max(0.0, share - 0.15)
+        if not target.nouns:
+            return -NOUN_PENALTY / 2  # an event named next to the date that this milestone never names
+        return NOUN_BONUS if nouns & target.nouns else -NOUN_PENALTY
+
+    @staticmethod
+    def bound_score(target: _Target, bound: str | None) -> float:
+        """부터 (from) starts something, 까지 (until) ends it: prefer the events that do that."""
+        if bound is None or not target.nouns:
+            return 0.0
+        starts, ends = bool(target.nouns & START_NOUNS), bool(target.nouns & END_NOUNS)
+        if starts == ends:
+            return 0.0
+        return BOUND_SCORE if starts == (bound == "from") else -BOUND_SCORE
+
+    @staticmethod
+    def time_score(target: _Target, span: DateSpan | None, expression: str) -> float:
+        claims = target.ref.claims
+        if span is None or not claims:
+            return 0.0
+        first = min(c.lo for c in claims).toordinal() - 183  # ordinals: no overflow near year 1 or 9999
+        last = max(c.hi for c in claims).toordinal() + 183
+        gap = max(first - span.hi.toordinal(), span.lo.toordinal() - last, 0)
+        score = TIME_BONUS if gap == 0 else -min(TIME_PENALTY_CAP, TIME_PENALTY_PER_YEAR * gap / 365)
+        words = _squash(expression)
+        same = [c for c in claims if c.lo == span.lo and c.hi == span.hi]
+        if same:
+            score += SAME_INTERVAL_BONUS
+            if words and any((w := _squash(c.expression)) and (w in words or words in w) for c in same):
+                score += SAME_WORDS_BONUS
+        return score
+
+    def ranked(self, evidence: Evidence, *, cue: _Cue | None = None) -> list[tuple[float, MilestoneRef]]:
+        """Every milestone with its score for this date, best first."""
+        weights: dict[str, float] = {}
+        for text, weight in (
+            (evidence.headline, HEADLINE_WEIGHT),
+            (evidence.context, CONTEXT_WEIGHT),
+            (evidence.rest, REST_WEIGHT),
+            (evidence.clause, 1.0),
+        ):
+            for unit in units(_english(text)):
+                weights[unit] = max(weight, weights.get(unit, 0.0))
+        sentence = {u for u, w in weights.items() if w >= REST_WEIGHT}
+        places = [
+            (_squash(evidence.clause), 1.0),
+            (_squash(evidence.rest), REST_WEIGHT),
+            (_squash(evidence.context), CONTEXT_WEIGHT),
+            (_squash(evidence.headline), HEADLINE_WEIGHT),
+        ]
+        nouns = event_nouns(evidence.window or evidence.clause)
+        words = evidence.expression
+        bound = "from" if words.endswith("부터") else "until" if words.endswith("까지") else evidence.bound
+        scored = []
+        for target in self.targets:
+            name = self.name_score(target, weights, cue)
+            cues, cue_near = self.cue_score(target, places)
+            if not name and not cues:
+                continue
+            if not (target.all_units & sentence) and not cue_near and name < 0.5:
+                name *= 0.5  # named only in earlier sentences: the subject may have changed since
+            score = (
+                name
+                + cues
+                + self.noun_score(target, nouns)
+                + self.bound_score(target, bound)
+                + self.time_score(target, evidence.span, evidence.expression)
+            )
+            if cue is not None and cue.kind not in (BOTH,) and target.actions and cue.word in target.title:
+                score += 0.1
+            if evidence.span is not None and _years(evidence.span) >= 2:
+                # a stretch of years is a phase's or a long span's, never an event's
+                score += PHASE_YEARS_BONUS if target.ref.kind == "phase" else 0.0
+                score -= EVENT_YEARS_PENALTY if target.ref.kind == EVENT else 0.0
+            if target.ref.kind == "phase" and evidence.span is not None and not nouns and _whole_years(evidence.span):
+                score += PHASE_YEARS_BONUS  # "2024년까지", with no event named: the phase's own schedule
+            if target.ref.kind == "phase" and evidence.span is not None and _short(evidence.span):
+                score -= PHASE_SHORT_DATE_PENALTY  # a phase runs for years: a day or a month is about something in it
+            scored.append((round(max(0.0, score), 4), target.ref.kind != "phase", target.ref))
+        scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+        return [(score, ref) for score, _, ref in scored]
 
     def best(
         self,
@@ -396,28 +607,25 @@ class Matcher:
         *,
         cue: _Cue | None = None,
         threshold: float = MATCH_THRESHOLD,
+        evidence: Evidence | None = None,
     ) -> tuple[MilestoneRef | None, float]:
         """The best milestone for a date in `clause`, with the `rest` of its sentence and the `context` before it."""
-        weights: dict[str, float] = {}
-        for text, weight in ((context, CONTEXT_WEIGHT), (rest, REST_WEIGHT), (clause, 1.0)):
-            weights.update(dict.fromkeys(units(text), weight))
-        sentence = {u for u, w in weights.items() if w >= REST_WEIGHT}
-        best: tuple[float, bool] = (0.0, False)
-        best_ref = None
-        for target in self.targets:
-            rank = (self.score(target, weights, sentence, cue), target.ref.kind != "phase")
-            if rank > best:
-                best, best_ref = rank, target.ref
-        if best[0] < threshold:
-            return None, best[0]
-        return best_ref, best[0]
+        evidence = evidence or Evidence(clause, rest, context)
+        ranked = self.ranked(evidence, cue=cue)
+        if not ranked or ranked[0][0] < threshold:
+            return None, ranked[0][0] if ranked else 0.0
+        return ranked[0][1], ranked[0][0]
+
+
+def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
+    lo = max((m.end() for m in re.finditer(r",\s", sentence[:start])), default=0)
+    after = re.search(r",\s", sentence[end:])
+    return lo, end + after.start() if after else len(sentence)
 
 
 def clause_of(sentence: str, start: int, end: int) -> tuple[str, str]:
     """(the comma-delimited clause around sentence[start:end], the rest of the sentence)."""
-    lo = max((m.end() for m in re.finditer(r",\s", sentence[:start])), default=0)
-    after = re.search(r",\s", sentence[end:])
-    hi = end + after.start() if after else len(sentence)
+    lo, hi = clause_bounds(sentence, start, end)
     return sentence[lo:hi], f"{sentence[:lo]} {sentence[hi:]}"
 
 
@@ -486,6 +694,86 @@ def proposed_title(sentence: str, mention: Mention, cue: _Cue | None, cue_at: in
 # --- candidates -----------------------------------------------------------------------
 
 
+# A date followed by a verb of saying is when something was said, not when it happens:
+# "…라고 13일 밝혔다". Kept only when a past event is what was said ("선정했다고 4일 밝혔다").
+_STATEMENT = re.compile(
+    r"^\s*(?:오전|오후|새벽|밤)?\s*(?:[^\s,.]{1,12}(?:에서|을\s*통해|를\s*통해)\s*)?"
+    r"(?:밝혔|말했|전했|설명했|강조했|덧붙였|알렸|발표했|공개했|보도했|주장했|답했|언급했|당부했)"
+)
+_SAID_PAST_EVENT = re.compile(r"(?:했|됐|되었|였|었|았|쳤|졌|렸)다고\s*$")
+# A year that is part of a name: "2025년 제6회 위원회", "2024년도 예산".
+_YEAR_IN_NAME = re.compile(r"^\s*(?:도\s*)?(?:제\s*\d+\s*(?:회|차|기)|\d+\s*차\s)")
+# Opening and closing words that put an event on a span's start or end ("개교" starts a course).
+_SPAN_START = re.compile(
+    r"개교|개소|개관|개원|입교|출범|가동|착수|시작|개시|착공|중단|폐업|문을\s*[열연여]|\bopen|\bstart|\bbegan"
+)
+_SPAN_END = re.compile(r"수료|졸업|완공|준공|건립|완료|마무리|종료|재개|\bcomplet|\bfinish|\bend")
+
+
+def stored_field(ref: MilestoneRef | None, candidate: Candidate) -> str | None:
+    """The field of a stored claim of the milestone with the same interval, when they agree on one."""
+    if ref is None or ref.kind == EVENT:
+        return None
+    fields = {c.field for c in ref.claims if c.lo == candidate.span.lo and c.hi == candidate.span.hi}
+    fields = {"both" if f in ("both", "start+end") else f for f in fields}
+    return fields.pop() if len(fields) == 1 else None
+
+
+def span_field(candidate: Candidate, mention: Mention) -> str:
+    """Which date of a span: 까지/until is its end, 부터/from its start, else what the cue says."""
+    if mention.bound == "until" or mention.expression.endswith("까지"):
+        return END
+    if mention.bound == "from" or mention.expression.endswith("부터"):
+        return START
+    if candidate.field != EVENT:
+        return candidate.field
+    for text in (candidate.cue, candidate.near):
+        starts, ends = _SPAN_START.search(text or ""), _SPAN_END.search(text or "")
+        if starts and not ends:
+            return START
+        if ends and not starts:
+            return END
+    return candidate.field
+
+
+def is_statement_date(sentence: str, mention: Mention, published: dt.date) -> bool:
+    span = mention.span
+    if span.precision != Precision.DAY or not (published - dt.timedelta(days=3) <= span.lo <= published):
+        return False
+    if not _STATEMENT.match(sentence[mention.end :]):
+        return False
+    return not _SAID_PAST_EVENT.search(sentence[: mention.start])
+
+
+_NAME_HEAD = re.compile(
+    r"(?:사업|계획|프로젝트|대회|포럼|행사|전략|정책|위원회|공모전?|센터|축제|박람회|엑스포|아카데미|캠프|과정|"
+    r"plan|project|programme|program|forum|festival|expo)$",
+    re.I,
+)
+
+
+def is_year_in_name(sentence: str, mention: Mention) -> bool:
+    """A year that opens a quoted name ("'2020년 지역거점 교육사업' 대상지") or a numbered meeting."""
+    if mention.span.precision != Precision.YEAR:
+        return False
+    if _YEAR_IN_NAME.match(sentence[mention.end :]):
+        return True
+    if not sentence[: mention.start].rstrip().endswith(tuple("'\"‘“「『《<")):
+        return False
+    quoted = re.match(r"[^'\"’”」』》>]{0,40}", sentence[mention.end :])
+    return bool(quoted and _NAME_HEAD.search(quoted[0].rstrip()))  # a quoted name, not quoted speech
+
+
+def confidence_of(ranked: Sequence[tuple[float, MilestoneRef]], *, anchored: bool, status_cue: bool) -> float:
+    """0-1: how strong the best match is, how far ahead of the next, and whether cues said which date it is."""
+    if not ranked:
+        return round(0.2 * anchored + 0.1 * status_cue, 2)
+    best = min(1.0, ranked[0][0])
+    margin = ranked[0][0] - (ranked[1][0] if len(ranked) > 1 else 0.0)  # on the raw scores: both may pass 1
+    value = 0.45 * min(1.0, best) + 0.3 * min(1.0, margin / 0.3) + 0.15 * anchored + 0.1 * status_cue
+    return round(max(0.0, min(1.0, value)), 2)
+
+
 def extract(
     text: str,
     *,
@@ -493,12 +781,19 @@ def extract(
     milestones: Sequence[MilestoneRef] = (),
     language: str = "ko",
     program_name: str = "",
+    headline: str = "",
 ) -> list[Candidate]:
     """Every candidate claim of an article, in the order its dates appear (rules in the module docstring)."""
     english = language.startswith("en")
     matcher = Matcher(milestones, program_name=program_name)
     kinds = {m.key: m.kind for m in milestones}
+    refs = {m.key: m for m in milestones}
     sentences = split_sentences(text)
+    title = " ".join(headline.split())
+    if title and title not in text and find_dates(title, published):
+        # The headline is read too ("… 내년 상반기 착공"), after the text: a date the text gives in full wins.
+        # Its offsets are negative (it is not part of the text).
+        sentences.append(Sentence(title, -len(title) - 1, -1))
     found: list[Candidate] = []
     seen: set[tuple] = set()
     for index, sentence in enumerate(sentences):
@@ -508,22 +803,32 @@ def extract(
         context = " ".join(
             s.text
             for s in sentences[max(0, index - CONTEXT_SENTENCES) : index]
-            if s.paragraph >= sentence.paragraph - 1
+            if sentence.paragraph >= 0 and s.paragraph >= sentence.paragraph - 1
         )
         for mention in mentions:
+            if is_statement_date(sentence.text, mention, published) or is_year_in_name(sentence.text, mention):
+                continue
             candidate = _candidate(
-                sentence, mention, mentions, published=published, matcher=matcher, context=context, english=english
+                sentence,
+                mention,
+                mentions,
+                published=published,
+                matcher=matcher,
+                context=context,
+                headline=headline,
+                english=english,
             )
             if candidate is None:
                 continue
-            if candidate.milestone_key and kinds.get(candidate.milestone_key) == EVENT:
+            kind = kinds.get(candidate.milestone_key or "")
+            stored = stored_field(refs.get(candidate.milestone_key or ""), candidate)
+            if stored is not None:
+                candidate = replace(candidate, field=stored)  # the same date of this milestone is already stored
+            elif kind == EVENT:
                 candidate = replace(candidate, field=EVENT)
-            key = (
-                candidate.milestone_key or candidate.proposed_title,
-                candidate.field,
-                candidate.status,
-                candidate.span,
-            )
+            elif kind in ("span", "phase") and candidate.field != BOTH:
+                candidate = replace(candidate, field=span_field(candidate, mention))
+            key = (candidate.milestone_key or candidate.proposed_title, candidate.field, candidate.span)
             if key in seen:
                 continue
             seen.add(key)
@@ -539,6 +844,7 @@ def _candidate(
     published: dt.date,
     matcher: Matcher,
     context: str,
+    headline: str = "",
     english: bool,
 ) -> Candidate | None:
     others = [m for m in mentions if m is not mention]
@@ -548,16 +854,28 @@ def _candidate(
     span = mention.span
     if not anchored and span.precision == Precision.DAY and published - dt.timedelta(days=1) <= span.lo <= published:
         return None
+    if span.precision == Precision.YEAR and sentence.text[mention.end : mention.end + 1] in ("은", "는"):
+        return None  # the year is what the sentence talks about ("2021년은 원년이 될 것"), not when something happens
     status, status_cue = status_of(window, a, b, span=span, published=published, english=english)
     threshold = MATCH_THRESHOLD if anchored else UNANCHORED_MATCH_THRESHOLD
     clause, rest = clause_of(sentence.text, mention.start, mention.end)
-    ref, match = matcher.best(clause, rest, context, cue=cue, threshold=threshold)
+    clause_lo, clause_hi = clause_bounds(sentence.text, mention.start, mention.end)
+    window_lo = mention.start - a
+    near = sentence.text[max(clause_lo, window_lo) : min(clause_hi, window_lo + len(window))]
+    nouns_text = near
+    if cue is not None and cue.word in near and event_nouns(cue.word):
+        nouns_text = cue.word  # the event word nearest the date says which event it is ("준공하는 … 운영에 들어간다")
+    evidence = Evidence(clause, rest, context, headline, nouns_text, span, mention.expression, mention.bound)
+    ranked = matcher.ranked(evidence, cue=cue)
+    match = ranked[0][0] if ranked else 0.0
+    ref = ranked[0][1] if ranked and match >= threshold else None
     if ref is None and not anchored:
         return None
     window_start = mention.start - a
     cue_at = window_start + cue.start if cue else 0
     proposal = "" if ref else proposed_title(sentence.text, mention, cue, cue_at, english=english)
     score = 0.6 * (match if ref else 0.0) + 0.25 * anchored + 0.15 * status_cue
+    confidence = confidence_of(ranked if ref else [], anchored=anchored, status_cue=status_cue)
     return Candidate(
         expression=mention.expression,
         span=span,
@@ -572,4 +890,6 @@ def _candidate(
         proposed_kind=EVENT if field == EVENT else "span",
         cue=cue.word if cue else "",
         offset=sentence.start + mention.start,
+        confidence=confidence,
+        near=near,
     )

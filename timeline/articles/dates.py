@@ -384,7 +384,10 @@ class _Scanner:
         found: list[Mention] = []
         pos, size = 0, len(self.text)
         while pos < size:
-            hit = self._expression(pos) if self._can_start(pos) else None
+            try:
+                hit = self._expression(pos) if self._can_start(pos) else None
+            except (ValueError, OverflowError):
+                hit = None  # a date beyond the calendar (year 0 or 10000 from a publication date at its edge)
             if hit is None or hit.end <= pos:
                 pos += 1
                 continue

@@ -22,6 +22,7 @@ hop checked the same way, at most `MAX_REDIRECTS`. Size and time are capped.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import hashlib
 import http.client
@@ -29,6 +30,7 @@ import ipaddress
 import re
 import socket
 import ssl
+import threading
 import time
 import unicodedata
 from collections.abc import Callable
@@ -397,6 +399,7 @@ _STRONG_FOOTER = re.compile(r"copyright|ⓒ|©|all rights reserved|제호\s*[:�
 _SENTENCE_END = re.compile(r"(?:[다요]\.|[.?!][\"'”’)]?)\s*$")
 _DATE_LABEL = (
     r"(?:기사\s*)?(?:최종\s*)?(?:입력|등록|작성|발행|게재|승인|송고|수정|업데이트|published|posted|updated|date)"
+    r"(?:\s*(?:시간|일시|일자|일))?"
 )
 _KO_DATE = r"(?P<ky>\d{4})\s*년\s*(?P<km>\d{1,2})\s*월\s*(?P<kd>\d{1,2})\s*일"
 _NUM_DATE = r"(?P<ny>\d{4})\s*[.\-/]\s*(?P<nm>\d{1,2})\s*[.\-/]\s*(?P<nd>\d{1,2})\.?"
@@ -447,6 +450,9 @@ def parse_plain_text(text: str, *, has_title: bool = True) -> PlainText:
 
     title_index = next((i for i, line in enumerate(lines) if line and i != date_index), None) if has_title else None
     title = lines[title_index] if title_index is not None else ""
+    if title and _is_paragraph(title):
+        # No headline line: the text starts with its first paragraph. Keep it; its first sentence names it.
+        title_index, title = None, _first_sentence(title)
     body = []
     for i, line in enumerate(lines):
         if i in (title_index, date_index) or (title and line == title):
@@ -461,6 +467,19 @@ def parse_plain_text(text: str, *, has_title: bool = True) -> PlainText:
         published_on=published_on,
         body=_paragraphs(body),
     )
+
+
+def _is_paragraph(line: str) -> bool:
+    """A line too long for a headline that reads as sentences (a headline has at most one)."""
+    return len(line) > 80 and len(_SENTENCE_STOP.findall(line)) >= 2
+
+
+_SENTENCE_STOP = re.compile(r"(?:[다요]\.|[.?!])(?=\s|$)")
+
+
+def _first_sentence(line: str) -> str:
+    m = _SENTENCE_STOP.search(line)
+    return (line[: m.end()] if m else line)[:200]
 
 
 def _in_header(i: int, title_index: int | None, date_index: int | None) -> bool:
@@ -642,11 +661,18 @@ def fetch(
     """GET `url`, checking the address of every hop before connecting (see the module docstring)."""
     deadline = time.monotonic() + timeout
     for _hop in range(MAX_REDIRECTS + 1):
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as exc:
+            raise FetchError(f"{url[:200]}: not a valid address ({exc}). Check the URL.") from exc
         scheme = parts.scheme.lower()
         if scheme not in {"http", "https"}:
             raise UnsafeURLError(f"{url}: only http and https URLs can be imported, not {scheme or 'this'!r}.")
-        if not parts.hostname:
+        try:
+            hostname = parts.hostname
+        except ValueError as exc:
+            raise FetchError(f"{url[:200]}: not a valid address ({exc}). Check the URL.") from exc
+        if not hostname:
             raise FetchError(f"{url}: the URL has no host. Give a full address such as https://news.example/a/1.")
         try:
             port = parts.port or (443 if scheme == "https" else 80)
@@ -655,6 +681,11 @@ def fetch(
         address = resolve(parts.hostname, port)[0]
         connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
         conn = connection_class(parts.hostname, port, address=address, timeout=_remaining(deadline, url))
+        # The socket timeout bounds each read, not the whole fetch: a server sending a byte now and then
+        # would never trip it. The watchdog closes the connection when the time for the fetch is up.
+        watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _shut, args=(conn,))
+        watchdog.daemon = True
+        watchdog.start()
         try:
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             conn.request(
@@ -678,37 +709,61 @@ def fetch(
                     f"{url} answered HTTP {response.status} {response.reason}. Check the address in a browser; "
                     "if the page needs a login, save it and import the file."
                 )
-            body = _read_capped(response, url=url, max_bytes=max_bytes, deadline=deadline)
+            body = _read_capped(response, url=url, max_bytes=max_bytes, deadline=deadline, timeout=timeout)
             return Fetched(url=url, body=body, content_type=response.getheader("Content-Type") or "")
+        except ArticleError:
+            raise
         except TimeoutError as exc:
             raise FetchError(f"{url} did not answer within {timeout:g} s. Try again later, or save the page.") from exc
-        except (OSError, http.client.HTTPException) as exc:
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            if time.monotonic() >= deadline:
+                raise FetchError(
+                    f"{url} did not answer within {timeout:g} s (the whole page must arrive in that time). "
+                    "Try again later, or save the page."
+                ) from exc
             raise FetchError(
                 f"Could not fetch {url}: {exc}. Check the address, or save the page and import it."
             ) from exc
         finally:
+            watchdog.cancel()
             conn.close()
     raise FetchError(f"Gave up after {MAX_REDIRECTS} redirects; the last went to {url}. Give the final URL.")
 
 
-def _remaining(deadline: float, url: str) -> float:
+def _shut(conn: http.client.HTTPConnection) -> None:
+    sock = conn.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _remaining(deadline: float, url: str, timeout: float | None = None) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise FetchError(f"{url}: the time allowed for fetching ran out. Try again later, or save the page.")
+        within = f"{timeout:g} s" if timeout is not None else "the time allowed"
+        raise FetchError(
+            f"{url} did not answer within {within} (the whole page must arrive in that time). "
+            "Try again later, or save the page."
+        )
     return left
 
 
-def _read_capped(response: http.client.HTTPResponse, *, url: str, max_bytes: int, deadline: float) -> bytes:
-    length = response.getheader("Content-Length")
-    if length and length.isdigit() and int(length) > max_bytes:
+def _read_capped(
+    response: http.client.HTTPResponse, *, url: str, max_bytes: int, deadline: float, timeout: float | None = None
+) -> bytes:
+    length = (response.getheader("Content-Length") or "").strip()
+    if length and not (length.isascii() and length.isdigit()):
+        raise FetchError(f"{url} sent a malformed Content-Length header ({length[:40]!r}); the page cannot be read.")
+    if length and int(length) > max_bytes:
         raise TooLargeError(_too_large(url, int(length), max_bytes))
     chunks, size = [], 0
-    while chunk := response.read(65536):
+    while chunk := response.read1(65536):  # read1: returns what has come, so the deadline is checked often
         size += len(chunk)
         if size > max_bytes:
             raise TooLargeError(_too_large(url, size, max_bytes) + " (stopped reading there)")
-        _remaining(deadline, url)
+        _remaining(deadline, url, timeout)
         chunks.append(chunk)
+    _remaining(deadline, url, timeout)  # the watchdog ends a slow page early: a cut page is not a page
     return b"".join(chunks)
 
 

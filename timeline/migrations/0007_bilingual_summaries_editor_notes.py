@@ -21,7 +21,7 @@ def move_working_notes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("timeline", "0005_truth_delay_drafts_status"),
+        ("timeline", "0006_aliases_cues_confidence"),
     ]
 
     operations = [

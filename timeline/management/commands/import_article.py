@@ -29,8 +29,11 @@ def candidate_rows(result: ImportResult, *, label: str) -> list[dict]:
             "status": c.status,
             "field": c.field,
             "milestone": c.milestone_title,
+            "milestone_key": c.milestone_key,
+            "new_draft": c.milestone_key is None,
             "proposed_milestone": c.proposed_title or None,
             "score": c.score,
+            "confidence": c.confidence,
             "sentence": c.sentence,
         }
         for c in result.candidates
@@ -109,7 +112,8 @@ class Command(BaseCommand):
 
     def _table(self, location: str, result: ImportResult) -> None:
         a = result.article
-        self.stdout.write(f"{location}: {a.title!r} · {a.publisher or '?'} · {a.published_on} · {result.message}")
+        publisher = a.publisher or "publisher not found"
+        self.stdout.write(f"{location}: {a.title!r} · {publisher} · {a.published_on} · {result.message}")
         for c in result.candidates:
             target = c.milestone_title or f"(new) {c.proposed_title}"
             self.stdout.write(
