@@ -67,6 +67,7 @@ def _chart_context(request, timeline) -> dict:
         "timeline": timeline,
         "filters": timeline.filters,
         "figure": figure,
+        "chart_key": charts.chart_key(figure, timeline.rows, get_language() or "ko", as_of=timeline.filters.as_of),
         "query": query,
         "page_url": request.build_absolute_uri(timeline.program.get_absolute_url() + query),
         "embed_code": format_html(

@@ -23,7 +23,8 @@
       layout.yaxis.ticktext = meta.short_ticktext;
       layout.yaxis.tickfont = { size: 10 };  // charts.NARROW_TICK_SIZE
       layout.margin = Object.assign({}, layout.margin, { l: meta.short_margin || 4, r: 6 });
-      if (layout.legend) layout.legend.font = { size: 10 };
+      // Fewer dates, so they stay level instead of slanting into the key above.
+      ["xaxis", "xaxis2"].forEach(function (name) { if (layout[name]) layout[name].nticks = 4; });
     }
     const config = {
       responsive: true,
