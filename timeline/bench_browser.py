@@ -127,6 +127,8 @@ def served_site(
     try:
         progress(f"preparing {work}")
         subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True)
+        if gwangju:  # first: load_gwangju loads only into a database without programs
+            subprocess.run([*manage, "load_gwangju"], env=env, check=True, stdout=subprocess.DEVNULL)
         for size in sizes:
             seed_args = [f"--milestones={size}", f"--claims-per={claims_per}", f"--seed={seed}", f"--prefix=s{size}"]
             subprocess.run(
@@ -135,8 +137,6 @@ def served_site(
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-        if gwangju:
-            subprocess.run([*manage, "load_gwangju"], env=env, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([*manage, "collectstatic", "--no-input", "-v", "0"], env=env, check=True)
         port = _free_port()
         gunicorn = Path(sys.executable).with_name("gunicorn")

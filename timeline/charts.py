@@ -688,9 +688,8 @@ def row_label(title: str, max_ems: float, *, bold: bool = False, indent: str = "
         if lines:
             lines.append(rest[: _fit(rest, budget - 1)].rstrip() + "…")
             break
-        space = rest.rfind(" ", 0, cut + 1)
-        if space > cut // 2:
-            cut = space
+        # At the last space or after the last hyphen that fits; inside a word only when none does.
+        cut = max(rest.rfind(" ", 0, cut + 1), rest.rfind("-", 0, cut) + 1) or cut
         lines.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     parts = [indent + escape(line) for line in lines]

@@ -33,7 +33,7 @@ SOURCE_CLAIM_FIELDS = [
     *("source_id", "field", "status", "lo", "hi", "precision", "expression", "stated_on", "reviewed"),
     *("milestone__key", "milestone__title_ko", "milestone__title_en", "milestone__position"),
 ]
-EMBED_CHROME_PX = 130  # the embed's title line above the chart, its legend note and link back below
+EMBED_CHROME_PX = 160  # the embed's title line and the chart's key above the chart, its legend note and link back below
 
 
 @require_safe
