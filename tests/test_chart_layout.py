@@ -134,7 +134,9 @@ def test_a_label_is_at_most_two_lines_within_its_width_and_is_the_title_or_its_s
 
 def test_labels_break_between_words_and_the_hover_keeps_the_whole_title():
     title = "Site approvals and land compensation (R&D special-zone plan to appraisal)"
-    assert row_label(title, LABEL_EMS) == "Site approvals and land<br>compensation (R&amp;D special-…"
+    whole = "Site approvals and land compensation<br>(R&amp;D special-zone plan to appraisal)"
+    assert row_label(title, LABEL_EMS) == whole
+    assert row_label(title, 17) == "Site approvals and land<br>compensation (R&amp;D special-…"
     assert row_label("AI-centred industry convergence cluster", NARROW_LABEL_EMS) == "AI-centred<br>industry conver…"
     figure = gantt(rows(1, title=title), today=TODAY, language="en")
     assert (
