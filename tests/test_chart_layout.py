@@ -137,7 +137,9 @@ def test_labels_break_between_words_and_the_hover_keeps_the_whole_title():
     whole = "Site approvals and land compensation<br>(R&amp;D special-zone plan to appraisal)"
     assert row_label(title, LABEL_EMS) == whole
     assert row_label(title, 17) == "Site approvals and land<br>compensation (R&amp;D special-…"
-    assert row_label("AI-centred industry convergence cluster", NARROW_LABEL_EMS) == "AI-centred<br>industry conver…"
+    cluster = "AI-centred industry convergence cluster"
+    assert row_label(cluster, NARROW_LABEL_EMS) == "AI-centred industry<br>convergence cluster"
+    assert row_label(cluster, 10) == "AI-centred<br>industry conver…"
     figure = gantt(rows(1, title=title), today=TODAY, language="en")
     assert (
         "Site approvals and land compensation (R&amp;D special-zone plan to appraisal) 0"

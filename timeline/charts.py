@@ -35,7 +35,7 @@ NARROW_TICK_SIZE = 10  # px: row labels on a phone (timeline.js)
 # Every row of the Gantt is this tall, whatever the number of rows (two lines of 12 px labels fit).
 ROW_PX = 32
 # Row labels wrap to two lines of at most this many ems (a Hangul character is one em, Latin ~0.6).
-LABEL_EMS, NARROW_LABEL_EMS = 22.0, 10.0
+LABEL_EMS, NARROW_LABEL_EMS = 22.0, 12.0
 # From this many rows the chart is taller than a screen: the date axis is drawn at the bottom too.
 BOTTOM_AXIS_ROWS = 20
 FONT = "'Noto Sans KR', 'Nanum Gothic', NanumGothic, 'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif"
