@@ -94,3 +94,17 @@ def test_serve_script_turns_on_hashed_static_files():
         [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["whitenoise.storage.CompressedManifestStaticFilesStorage", "False"]
+
+
+def test_benchmark_settings_also_serve_the_full_bundle_under_its_own_name(tmp_path):
+    from django.contrib.staticfiles import finders
+
+    from timeline import bench_settings
+
+    with override_settings(STATICFILES_FINDERS=bench_settings.STATICFILES_FINDERS, TRACKER_NODE_MODULES_DIR=tmp_path):
+        finders.get_finder.cache_clear()
+        try:
+            assert finders.find("timeline/vendor/plotly-full.min.js") == str(full_bundle())
+        finally:
+            finders.get_finder.cache_clear()
+    assert "timeline.staticfinders.FullPlotlyFinder" not in settings.STATICFILES_FINDERS
