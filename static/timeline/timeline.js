@@ -32,6 +32,8 @@
       modeBarButtonsToRemove: ["lasso2d", "select2d"],
       toImageButtonOptions: { filename: el.dataset.filename || "timeline", scale: 2 },
     };
+    // The trend chart has no tool bar: on a phone it lay over its legend.
+    if (el.dataset.modebar === "off") config.displayModeBar = false;
     window.Plotly.react(el, figure.data, layout, config).then(function () {
       el.dataset.drawn = "true";
       el.dispatchEvent(new CustomEvent("chart:drawn", { bubbles: true }));

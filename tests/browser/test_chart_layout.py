@@ -68,6 +68,8 @@ def test_trend_chart_titles_clear_its_dates_and_legend_on_a_phone(page, live_ser
     open_chart(page, live_server, "?q=dc-building-completion", width=390, language=language)
     page.locator("table.milestones a[data-panel]").first.click()
     page.wait_for_selector(".trend-chart[data-drawn='true']")
+    page.hover(".trend-chart .legend")
+    assert page.locator(".trend-chart .modebar").count() == 0  # a tool bar would lie over the legend
     boxes = page.evaluate(
         """() => {
             const gd = document.querySelector('.trend-chart');
