@@ -65,22 +65,22 @@ def test_falls_back_to_the_python_packages_full_bundle_without_node_modules(tmp_
     assert body == full_bundle().read_bytes()
 
 
-def test_hashed_static_files_are_cached_for_a_year(tmp_path):
-    hashed = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
+def test_hashed_static_files_are_cached_for_a_year_in_production_and_in_ci_serve(tmp_path):
+    """Production (DEBUG off) and .ci/serve (DEBUG on, DJANGO_HASHED_STATIC=1) use the same storage."""
+    hashed = settings.HASHED_STATIC_STORAGES
     with override_settings(STATIC_ROOT=tmp_path, STORAGES=hashed, WHITENOISE_AUTOREFRESH=False):
         call_command("collectstatic", "--no-input", verbosity=0)
-        url = static("timeline/vendor/plotly.min.js")
-        assert re.fullmatch(r"/static/timeline/vendor/plotly\.min\.[0-9a-f]{12}\.js", url)
-        client = Client()  # a new handler: WhiteNoise reads the overridden settings
-        response = client.get(url, headers={"Accept-Encoding": "gzip, br"})
-        plain = client.get(static("timeline/site.css"))
-    assert response.status_code == 200
-    assert response["Cache-Control"] == "max-age=315360000, public, immutable"
-    assert response["Content-Encoding"] in {"br", "gzip"}
-    assert plain["Cache-Control"] == "max-age=315360000, public, immutable"
+        for debug in (False, True):
+            with override_settings(DEBUG=debug):
+                url = static("timeline/vendor/plotly.min.js")
+                assert re.fullmatch(r"/static/timeline/vendor/plotly\.min\.[0-9a-f]{12}\.js", url), (debug, url)
+                client = Client()  # a new handler: WhiteNoise reads the overridden settings
+                response = client.get(url, headers={"Accept-Encoding": "gzip, br"})
+                css = client.get(static("timeline/site.css"))
+            assert response.status_code == 200
+            assert response["Cache-Control"] == "max-age=315360000, public, immutable"
+            assert response["Content-Encoding"] in {"br", "gzip"}
+            assert css["Cache-Control"] == "max-age=315360000, public, immutable"
 
 
 def test_serve_script_turns_on_hashed_static_files():
@@ -93,7 +93,7 @@ def test_serve_script_turns_on_hashed_static_files():
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
     ).stdout.split()
-    assert out == ["whitenoise.storage.CompressedManifestStaticFilesStorage", "False"]
+    assert out == ["timeline.staticstorage.HashedStaticStorage", "False"]
 
 
 def test_benchmark_settings_also_serve_the_full_bundle_under_its_own_name(tmp_path):

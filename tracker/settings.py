@@ -151,16 +151,18 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 # Hashed names and compressed copies from collectstatic, which WhiteNoise serves with a one-year,
 # immutable Cache-Control: always in production; with DEBUG on when DJANGO_HASHED_STATIC=1 (.ci/serve).
 HASHED_STATIC = env_bool("DJANGO_HASHED_STATIC", not DEBUG)
-STORAGES = {
+HASHED_STATIC_STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if HASHED_STATIC
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "timeline.staticstorage.HashedStaticStorage"},
 }
+STORAGES = (
+    HASHED_STATIC_STORAGES
+    if HASHED_STATIC
+    else {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+)
 
 # Otherwise (plain `manage.py runserver`) static files come from the finders, unhashed and
 # revalidated on each visit; no collectstatic needed.
