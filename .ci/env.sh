@@ -37,3 +37,12 @@ UV=$(command -v uv || echo "$HOME/.local/bin/uv")
 export UV_PYTHON_DOWNLOADS=never
 "$UV" sync --locked --python "$PYTHON" ${UV_SYNC_ARGS:-}
 PY=.venv/bin/python
+
+# plotly.js's basic bundle, from package-lock.json; without npm the site serves the full
+# bundle of the Python plotly package instead (timeline/staticfinders.py).
+if command -v npm >/dev/null 2>&1; then
+  npm ci --no-audit --no-fund --loglevel=error \
+    || echo "npm ci failed: the site will serve the full plotly.js bundle of the Python package." >&2
+else
+  echo "npm not found: the site will serve the full plotly.js bundle (install Node.js and npm for the 400 KB basic one)."
+fi

@@ -32,6 +32,12 @@ from .schedule import Schedule, delay_in_unit
 
 DAY_MS = 86_400_000
 NARROW_TICK_SIZE = 10  # px: row labels on a phone (timeline.js)
+# Every row of the Gantt is this tall, whatever the number of rows (two lines of 12 px labels fit).
+ROW_PX = 32
+# Row labels wrap to two lines of at most this many ems (a Hangul character is one em, Latin ~0.6).
+LABEL_EMS, NARROW_LABEL_EMS = 22.0, 12.0
+# From this many rows the chart is taller than a screen: the date axis is drawn at the bottom too.
+BOTTOM_AXIS_ROWS = 20
 FONT = "'Noto Sans KR', 'Nanum Gothic', NanumGothic, 'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif"
 
 STATUS_COLORS = {
@@ -52,6 +58,9 @@ PHASE_FILL = "#1e293b33"
 CONFLICT_COLOR = "#dc2626"
 PROBLEM_COLOR = "#9f1239"
 BASELINE_COLOR = "#475569"
+TODAY_COLOR = "#dc2626"
+AS_OF_COLOR = "#7c3aed"
+UNDATED_COLOR = "#9ca3af"
 # Plotly draws dates from year 1 to 9999; a range past either end breaks the axis.
 FIRST_MS = (dt.date(1, 1, 1).toordinal() - dt.date(1970, 1, 1).toordinal()) * DAY_MS
 LAST_MS = (dt.date(9999, 12, 31).toordinal() - dt.date(1970, 1, 1).toordinal()) * DAY_MS
@@ -219,10 +228,6 @@ def delay_text(schedule: Schedule, language: str) -> str:
     if schedule.delay_basis == "forecast":
         return words["overdue" if schedule.status == "overdue" else "forecast"].format(text=text)
     return text
-
-
-def _short(title: str, limit: int) -> str:
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 # Segment codes of a drawing: what each [code, x, length] is drawn as.
@@ -503,7 +508,6 @@ def gantt(
     day_ms = _ms(day)
     undated_y, undated_x = undated["y"].append, undated["x"].append
     colors, default_color = STATUS_COLORS, STATUS_COLORS["planned"]
-    limit = 30
     draft_mark = f"({t['draft']}) "
 
     keys, urls, hovers, ticks, short_ticks = [], [], [], [], []
@@ -512,18 +516,9 @@ def gantt(
         s = row.schedule
         title = draft_mark + row.title if row.draft else row.title
         title_html = escape(title)
-        tick = title_html if len(title) <= limit else escape(_short(title, limit))
-        short = title_html if len(title) <= 12 else escape(_short(title, 12))
-        if row.is_phase:
-            ticks.append(f"<b>{tick}</b>")
-            short_ticks.append(f"<b>{short}</b>")
-        elif row.depth:
-            indent = "\u2003" * row.depth
-            ticks.append(indent + tick)
-            short_ticks.append(indent + short)
-        else:
-            ticks.append(tick)
-            short_ticks.append(short)
+        indent = "\u2003" * row.depth if row.depth and not row.is_phase else ""
+        ticks.append(row_label(title, LABEL_EMS, bold=row.is_phase, indent=indent))
+        short_ticks.append(row_label(title, NARROW_LABEL_EMS, bold=row.is_phase, indent=indent))
         keys.append(row.key)
         urls.append(row.panel_url)
         drawn = row.drawing or drawing(s)
@@ -587,32 +582,27 @@ def gantt(
     margin = 90 * DAY_MS
     shapes, annotations = _phase_bands(rows), []
     if as_of:
-        shapes.append(_vline(day, "#7c3aed", "dash"))
-        annotations.append(_vlabel(day, f"{t['as_of']} {as_of.isoformat()}", "#7c3aed"))
+        shapes.append(_vline(day, AS_OF_COLOR, "dash"))
+        annotations.append(_vlabel(day, f"{t['as_of']} {as_of.isoformat()}", AS_OF_COLOR))
     else:
-        shapes.append(_vline(today, "#dc2626", "dot"))
-        annotations.append(_vlabel(today, t["today"], "#dc2626"))
+        shapes.append(_vline(today, TODAY_COLOR, "dot"))
+        annotations.append(_vlabel(today, t["today"], TODAY_COLOR))
+    x_range = [_day_iso(max(FIRST_MS, first_ms - margin)), _day_iso(min(LAST_MS, last_ms + margin))]
+    frame, frame_traces = _gantt_frame(n, language, x_range)
+    if "xaxis2" in frame:
+        annotations[-1]["yshift"] = -22  # under the bottom axis's dates
+    # A fixed margin for the row labels: automargin measures every label (seconds at 1,000 rows).
+    frame["margin"]["l"] = _label_margin(ticks, LABEL_EMS)
     return {
-        "data": traces,
+        "data": traces + frame_traces,
         "layout": {
             "barmode": "overlay",
-            "height": max(320, 24 * n + 140),
-            # A fixed margin for the row labels: automargin measures every label (seconds at 1,000 rows).
-            "margin": {"l": _label_margin(ticks, limit), "r": 20, "t": 60, "b": 40},
+            **frame,
             "font": {"family": FONT, "size": 12, "color": "#1f2937"},
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": PLOT_BACKGROUND,
             "hovermode": "closest",
             "hoverlabel": {"align": "left", "font": {"family": FONT}},
-            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
-            "xaxis": {
-                "type": "date",
-                "range": [_day_iso(max(FIRST_MS, first_ms - margin)), _day_iso(min(LAST_MS, last_ms + margin))],
-                "gridcolor": "#e5e7eb",
-                "showline": True,
-                "linecolor": "#cbd5e1",
-                "side": "top",
-            },
             "yaxis": {
                 # Categories, not a linear axis: plotly.js lays out 1,000 array ticks on a
                 # linear axis in ~30 s, on a category axis in under one.
@@ -635,7 +625,7 @@ def gantt(
                 "urls": urls,
                 "hover": hovers,
                 "short_ticktext": short_ticks,
-                "short_margin": _label_margin(short_ticks, 12, size=NARROW_TICK_SIZE),
+                "short_margin": _label_margin(short_ticks, NARROW_LABEL_EMS, size=NARROW_TICK_SIZE),
             },
         },
     }
@@ -660,19 +650,142 @@ def _swatch_first(trace: dict, color: str) -> None:
         paint.insert(0, color)
 
 
+# The chart's key, drawn in HTML beside the chart (Plotly's legend is off: it covered the plot
+# or floated far from it). Per trace label: how the key draws it ("bar" swatches or a glyph) and its colour.
+KEY_MARKS = (
+    ("planned", "bar plan", STATUS_COLORS["planned"]),
+    ("actual", "bar actual", STATUS_COLORS["planned"]),
+    ("uncertain", "bar uncertain", STATUS_COLORS["planned"]),
+    ("baseline", "bar baseline", BASELINE_COLOR),
+    ("planned_event", "glyph ◇", STATUS_COLORS["planned"]),
+    ("actual_event", "glyph ◆", STATUS_COLORS["planned"]),
+    ("conflict", "glyph ✕", CONFLICT_COLOR),
+    ("problem", "glyph ⊗", PROBLEM_COLOR),
+    ("undated", "glyph —", UNDATED_COLOR),
+)
+
+
+def chart_key(figure: dict, rows: list[Row], language: str, *, as_of: dt.date | None = None) -> dict:
+    """What the Gantt `figure` of `rows` shows, for its HTML key: the status colours of its rows
+    (each with its name) and the marks it draws, in the order of KEY_MARKS, then the day line."""
+    t = _labels(language)
+    present = {row.schedule.status for row in rows}
+    statuses = [
+        {"status": status, "label": t["statuses"][status], "color": color}
+        for status, color in STATUS_COLORS.items()
+        if status in present
+    ]
+    names = {trace.get("name") for trace in figure["data"]}
+    marks = []
+    for label, how, color in KEY_MARKS:
+        if t[label] in names:
+            kind, _, style = how.partition(" ")
+            marks.append({"label": t[label], "kind": kind, "style": style, "color": color})
+    day = {"label": t["today"], "kind": "line", "style": "dot", "color": TODAY_COLOR}
+    if as_of:
+        day.update(label=f"{t['as_of']} {as_of.isoformat()}", style="dash", color=AS_OF_COLOR)
+    marks.append(day)
+    return {"statuses": statuses, "marks": marks}
+
+
 def _day_iso(ms: int) -> str:
     return dt.date.fromordinal(ms // DAY_MS + EPOCH_ORDINAL).isoformat()
 
 
-def _label_margin(ticks: list[str], limit: int, size: int = 12) -> int:
-    """Pixels for the row labels in a `size` px font: the longest label, a Hangul character
-    (or an em space) about `size` px wide, a Latin one about 0.6 of that."""
+def _ems(ch: str) -> float:
+    """The width of a character in ems: a Hangul or CJK character (or an em space) one, a Latin one about 0.6."""
+    return 1.0 if ord(ch) > 0x2E7F or ch == "\u2003" else 0.6
+
+
+def _fit(text: str, budget: float) -> int:
+    """How many leading characters of `text` fit in `budget` ems."""
+    width = 0.0
+    for i, ch in enumerate(text):
+        width += _ems(ch)
+        if width > budget:
+            return i
+    return len(text)
+
+
+def row_label(title: str, max_ems: float, *, bold: bool = False, indent: str = "") -> str:
+    """A row's label on the chart, HTML-escaped: at most two lines of `max_ems`, broken at a
+    space where one is near, cut with … past the second line (the hover label and the table
+    carry the whole title). A phase's label is bold; `indent` (em spaces) starts each line."""
+    budget = max_ems - sum(_ems(ch) for ch in indent)
+    rest, lines = " ".join(title.split()), []
+    while rest and len(lines) < 2:
+        cut = _fit(rest, budget)
+        if cut == len(rest):
+            lines.append(rest)
+            break
+        if lines:
+            lines.append(rest[: _fit(rest, budget - 1)].rstrip() + "…")
+            break
+        # At the last space or after the last hyphen that fits; inside a word only when none does.
+        cut = max(rest.rfind(" ", 0, cut + 1), rest.rfind("-", 0, cut) + 1) or cut
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    parts = [indent + escape(line) for line in lines]
+    return "<br>".join(f"<b>{part}</b>" for part in parts) if bold else "<br>".join(parts)
+
+
+def _label_margin(ticks: list[str], max_ems: float, size: int = 12) -> int:
+    """Pixels for the row labels in a `size` px font: their longest line, at most `max_ems` wide."""
     if not ticks:
         return 10
-    text = unescape(max(ticks, key=len).replace("<b>", "").replace("</b>", ""))
-    narrow = round(size * 0.6)
-    width = sum(size if ord(ch) > 0x2E7F or ch == "\u2003" else narrow for ch in text)
-    return min(width, limit * size + 40) + 12
+    widest = 0.0
+    for tick in ticks:
+        for line in tick.split("<br>"):
+            widest = max(widest, sum(_ems(ch) for ch in unescape(line.replace("<b>", "").replace("</b>", ""))))
+    return round(min(widest, max_ems) * size) + 12
+
+
+# Dates on the axis in the page's language: Korean numerals and units for every zoom level
+# (plotly.js names months in English unless a locale file is loaded).
+KO_DATE_TICKS = [
+    {"dtickrange": [None, "M1"], "value": "%-m월 %-d일"},
+    {"dtickrange": ["M1", "M6"], "value": "%Y년 %-m월"},
+    {"dtickrange": ["M12", None], "value": "%Y년"},
+]
+
+
+def date_axis(language: str) -> dict:
+    """What every date axis of the site shares, in `language`."""
+    axis = {"type": "date", "gridcolor": "#e5e7eb"}
+    if not language.startswith("en"):
+        axis["tickformatstops"] = KO_DATE_TICKS
+    return axis
+
+
+def _gantt_frame(n: int, language: str, x_range: list[str]) -> tuple[dict, list[dict]]:
+    """The Gantt's height, margins and date axes for `n` rows, and the traces they need.
+
+    Every row is ROW_PX tall (one row is never stretched over the plot); the date axis is
+    on top, and from BOTTOM_AXIS_ROWS rows also at the bottom: a second axis laid over the
+    first, matching its range, which plotly.js draws only for a trace on it (an empty one).
+    """
+    bottom_axis = n >= BOTTOM_AXIS_ROWS
+    margin = {"r": 20, "t": 36, "b": 64 if bottom_axis else 40}
+    axis = {**date_axis(language), "showline": True, "linecolor": "#cbd5e1", "automargin": False}
+    layout = {
+        "height": n * ROW_PX + margin["t"] + margin["b"],
+        "margin": margin,
+        "showlegend": False,
+        "xaxis": {**axis, "range": x_range, "side": "top"},
+    }
+    traces = []
+    if bottom_axis:
+        # tickmode "auto": an overlaying axis otherwise syncs its ticks to the other one, slightly off the year.
+        layout["xaxis2"] = {
+            **axis,
+            "overlaying": "x",
+            "matches": "x",
+            "side": "bottom",
+            "showgrid": False,
+            "tickmode": "auto",
+        }
+        traces.append({"type": "scatter", "x": [], "y": [], "xaxis": "x2", "hoverinfo": "skip", "showlegend": False})
+    return layout, traces
 
 
 def _vline(when: dt.date, color: str, dash: str) -> dict:
@@ -861,15 +974,24 @@ def trend(
     return {
         "data": data,
         "layout": {
-            "height": 320,
-            "margin": {"l": 60, "r": 10, "t": 30, "b": 50},
+            **_trend_frame(language, t),
             "font": {"family": FONT, "size": 11, "color": "#1f2937"},
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": PLOT_BACKGROUND,
-            "showlegend": True,
-            "legend": {"orientation": "h", "y": -0.2},
-            "xaxis": {"type": "date", "title": {"text": t["report_date"]}, "gridcolor": "#e5e7eb"},
-            "yaxis": {"type": "date", "title": {"text": t["forecast"]}, "gridcolor": "#e5e7eb"},
             "shapes": shapes,
         },
+    }
+
+
+def _trend_frame(language: str, t: dict) -> dict:
+    """The trend chart's size, legend and axes: the legend on top and the axis titles set off
+    from their dates, the margins grown to fit them (automargin), so nothing collides at 390 px."""
+    axis = {**date_axis(language), "automargin": True}
+    return {
+        "height": 360,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom", "font": {"size": 10}},
+        "xaxis": {**axis, "title": {"text": t["report_date"], "standoff": 10}},
+        "yaxis": {**axis, "title": {"text": t["forecast"], "standoff": 12}},
     }

@@ -31,9 +31,9 @@ SOURCE_CLAIM_FIELDS = [
     *("source_id", "field", "status", "lo", "hi", "precision", "expression", "stated_on", "reviewed"),
     *("milestone__key", "milestone__title_ko", "milestone__title_en", "milestone__position"),
 ]
-EMBED_CHROME_PX = 130
+EMBED_CHROME_PX = 160  # the embed's title line and the chart's key above the chart, its legend note and link back below
 # Says whether the page's visitor-independent part came from the cache (tests and `manage.py bench` read it).
-CACHE_HEADER = "X-Tracker-Cache"  # the embed's title line above the chart, its legend note and link back below
+CACHE_HEADER = "X-Tracker-Cache"
 
 
 @require_safe
@@ -71,6 +71,7 @@ def _chart_context(request, timeline) -> dict:
         "timeline": timeline,
         "filters": timeline.filters,
         "figure": figure,
+        "chart_key": charts.chart_key(figure, timeline.rows, get_language() or "ko", as_of=timeline.filters.as_of),
         "query": query,
         "page_url": request.build_absolute_uri(timeline.program.get_absolute_url() + query),
         "embed_code": format_html(

@@ -150,19 +150,25 @@ STATICFILES_FINDERS = [
     "timeline.staticfinders.PlotlyFinder",
 ]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-STORAGES = {
+# Hashed names and compressed copies from collectstatic, which WhiteNoise serves with a one-year,
+# immutable Cache-Control: always in production; with DEBUG on when DJANGO_HASHED_STATIC=1 (.ci/serve).
+HASHED_STATIC = env_bool("DJANGO_HASHED_STATIC", not DEBUG)
+HASHED_STATIC_STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "timeline.staticstorage.HashedStaticStorage"},
 }
+STORAGES = (
+    HASHED_STATIC_STORAGES
+    if HASHED_STATIC
+    else {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+)
 
-# In development static files come from the finders; no collectstatic needed.
-WHITENOISE_AUTOREFRESH = DEBUG
+# Otherwise (plain `manage.py runserver`) static files come from the finders, unhashed and
+# revalidated on each visit; no collectstatic needed.
+WHITENOISE_AUTOREFRESH = DEBUG and not HASHED_STATIC
 
 # Scripts only from this site or with the per-request nonce; Plotly sets inline styles.
 SECURE_CSP = {

@@ -23,7 +23,8 @@
       layout.yaxis.ticktext = meta.short_ticktext;
       layout.yaxis.tickfont = { size: 10 };  // charts.NARROW_TICK_SIZE
       layout.margin = Object.assign({}, layout.margin, { l: meta.short_margin || 4, r: 6 });
-      if (layout.legend) layout.legend.font = { size: 10 };
+      // Fewer dates, so they stay level instead of slanting into the key above.
+      ["xaxis", "xaxis2"].forEach(function (name) { if (layout[name]) layout[name].nticks = 4; });
     }
     // The toolbar's icons at 3:1 or more against the chart (plotly's default grey is about 1.6:1).
     layout.modebar = Object.assign({ color: "#4b5563", activecolor: "#1f6fb2", bgcolor: "rgba(255,255,255,0.9)" }, layout.modebar);
@@ -33,6 +34,8 @@
       modeBarButtonsToRemove: ["lasso2d", "select2d"],
       toImageButtonOptions: { filename: el.dataset.filename || "timeline", scale: 2 },
     };
+    // The trend chart has no tool bar: on a phone it lay over its legend.
+    if (el.dataset.modebar === "off") config.displayModeBar = false;
     window.Plotly.react(el, figure.data, layout, config).then(function () {
       el.dataset.drawn = "true";
       el.dispatchEvent(new CustomEvent("chart:drawn", { bubbles: true }));

@@ -17,10 +17,20 @@ and gunicorn with 2 workers, DJANGO_DEBUG=0, on a free port of 127.0.0.1, with
   the browser's cache, so mostly the HTML travels.
 
 Each number is the median of `repeat` visits, each with its own new context.
+
+**Bundles side by side** (`compare_bundles`): the site serves plotly.js's basic bundle as
+`plotly.min.js` when npm installed it (timeline/staticfinders.py), and the bench settings
+also serve the Python package's full bundle as `plotly-full.min.js`. Each cold visit
+(a new context) swaps the page's plotly.min.js request for one bundle or the other on
+the wire (Playwright routing, the same for both, so both pay its small cost), in
+alternating order, at every size: the ratio basic / full of the median chart-drawn times
+is the number issue 14 asks for. **The Gwangju page** (`gwangju_first_visit`, the real
+fixture loaded in the same site) is measured for its first-visit bytes.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -45,6 +55,9 @@ FIRST_VISIT_MAX_BYTES = 1_600_000
 REPEAT_VISIT_MAX_BYTES = 100_000
 DRAWN_MAX_MS = 1500.0
 DRAWN_TARGET_SIZE = 1000
+BUNDLE_RATIO_MAX = 0.6  # issue 14: basic bundle's cold draw at 1,000 rows / the full bundle's
+GWANGJU_FIRST_VISIT_MAX_BYTES = 600_000
+GWANGJU_PATH = "/programs/gwangju-ai-cluster/"
 
 # Recorded in the page before any of its scripts run.
 INIT_SCRIPT = """
@@ -61,6 +74,11 @@ class Site:
     base_url: str
     pages: dict[int, str]
     work_dir: Path
+    gwangju: str = ""
+
+    @property
+    def static_root(self) -> Path:
+        return self.work_dir / "static"
 
 
 def _free_port() -> int:
@@ -86,7 +104,12 @@ def site_environment(work: Path) -> dict[str, str]:
 
 @contextmanager
 def served_site(
-    sizes: tuple[int, ...], *, claims_per: int = 3, seed: int = 0, progress: Progress = lambda m: None
+    sizes: tuple[int, ...],
+    *,
+    claims_per: int = 3,
+    seed: int = 0,
+    gwangju: bool = False,
+    progress: Progress = lambda m: None,
 ) -> Iterator[Site]:
     """Seed, collect static files and serve the site with gunicorn until the block ends (see the module docstring)."""
     work = Path(tempfile.mkdtemp(prefix="tracker-browser-bench-"))
@@ -96,6 +119,8 @@ def served_site(
     try:
         progress(f"preparing {work}")
         subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True)
+        if gwangju:  # first: load_gwangju loads only into a database without programs
+            subprocess.run([*manage, "load_gwangju"], env=env, check=True, stdout=subprocess.DEVNULL)
         for size in sizes:
             seed_args = [f"--milestones={size}", f"--claims-per={claims_per}", f"--seed={seed}", f"--prefix=s{size}"]
             subprocess.run(
@@ -118,7 +143,7 @@ def served_site(
         base = f"http://127.0.0.1:{port}"
         _wait_until_up(f"{base}/bench/bare/", process, work / "gunicorn.log")
         progress(f"gunicorn on {base}")
-        yield Site(base, {size: f"/programs/s{size}-1/" for size in sizes}, work)
+        yield Site(base, {size: f"/programs/s{size}-1/" for size in sizes}, work, GWANGJU_PATH if gwangju else "")
     finally:
         if process is not None:
             process.terminate()
@@ -232,10 +257,106 @@ def measure(site: Site, *, repeat: int = 3, progress: Progress = lambda m: None)
             progress("plotly.min.js alone")
             script = next(path for path in firsts[-1]["by_resource"] if "plotly" in path)
             results["plotly_alone_ms"] = plotly_alone(browser, site, site.base_url + script, repeat)
+            results["bundles"] = compare_bundles(browser, site, repeat=repeat, progress=progress)
+            if site.gwangju:
+                progress("the Gwangju page")
+                results["gwangju"] = gwangju_first_visit(browser, site, repeat=repeat)
         finally:
             browser.close()
     _summarise(results)
     return results
+
+
+# --- Bundles side by side, and the Gwangju page (issue 14) ---------------------------------
+
+
+def bundle_urls(site: Site) -> dict[str, str]:
+    """The hashed URLs of the bundle the site serves as plotly.min.js and of the full bundle, by kind."""
+    from .staticfinders import FULL_PLOTLY_JS, PLOTLY_JS, PREFIX, plotly_bundle
+
+    manifest = json.loads((site.static_root / "staticfiles.json").read_text())["paths"]
+    served_kind = plotly_bundle()[0]
+    urls = {"full": f"{site.base_url}/static/{manifest[f'{PREFIX}/{FULL_PLOTLY_JS}']}"}
+    if served_kind == "basic":
+        urls["basic"] = f"{site.base_url}/static/{manifest[f'{PREFIX}/{PLOTLY_JS}']}"
+    return urls
+
+
+def _cold_draw(browser, url: str, bundle_url: str) -> float:
+    """ms from navigation to `chart:drawn` in a new context, the page's plotly.min.js fetched from `bundle_url`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(INIT_SCRIPT)
+    context.route("**/timeline/vendor/plotly.min.*js", lambda route: route.continue_(url=bundle_url))
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_selector('#gantt[data-drawn="true"]', timeout=120_000)
+        return page.evaluate("window.__chartDrawnAt")
+    finally:
+        context.close()
+
+
+def compare_bundles(browser, site: Site, *, repeat: int, progress: Progress = lambda m: None) -> dict:
+    """Median cold chart-drawn ms per size with each bundle, visited in alternating order, and basic / full."""
+    urls = bundle_urls(site)
+    out: dict = {"bundles": sorted(urls), "sizes": {}}
+    for size, path in sorted(site.pages.items()):
+        progress(f"bundles side by side at {size} milestones")
+        times: dict[str, list[float]] = {kind: [] for kind in urls}
+        for i in range(repeat):
+            order = sorted(urls) if i % 2 == 0 else sorted(urls, reverse=True)
+            for kind in order:
+                times[kind].append(_cold_draw(browser, site.base_url + path, urls[kind]))
+        medians = {kind: statistics.median(values) for kind, values in times.items()}
+        row = {"drawn_ms": medians, "runs": times}
+        if "basic" in medians:
+            row["ratio"] = medians["basic"] / medians["full"]
+        out["sizes"][size] = row
+    return out
+
+
+def gwangju_first_visit(browser, site: Site, *, repeat: int) -> dict:
+    """The Gwangju page's first visit (new context, empty cache): median bytes and drawn ms, bytes per resource."""
+    visits = []
+    for _ in range(repeat):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_init_script(INIT_SCRIPT)
+        visits.append(_visit(context.new_page(), site.base_url + site.gwangju, site.base_url))
+        context.close()
+    return _medians(visits)
+
+
+def _bundle_targets(results: dict) -> list[dict]:
+    targets = []
+    row = results.get("bundles", {}).get("sizes", {}).get(DRAWN_TARGET_SIZE)
+    if row and "ratio" in row:
+        name = f"chart drawn cold at {DRAWN_TARGET_SIZE}, basic / full bundle"
+        targets.append(_target(name, row["ratio"], "<=", BUNDLE_RATIO_MAX))
+    if "gwangju" in results:
+        name = "first visit bytes, Gwangju page"
+        targets.append(_target(name, results["gwangju"]["bytes"], "<=", GWANGJU_FIRST_VISIT_MAX_BYTES))
+    return targets
+
+
+def _bundle_lines(results: dict) -> list[str]:
+    lines = []
+    bundles = results.get("bundles")
+    if bundles:
+        kinds = bundles["bundles"]
+        header = " ".join(f"{k + ' ms':>9}" for k in kinds)
+        lines.append(f"  chart drawn cold, by bundle (median): {'milestones':>10} {header} {'basic/full':>10}")
+        for size, row in bundles["sizes"].items():
+            ratio = f"{row['ratio']:.2f}" if "ratio" in row else "-"
+            cells = " ".join(f"{row['drawn_ms'][k]:>9.0f}" for k in kinds)
+            lines.append(f"  {'':38}{size:>10} {cells} {ratio:>10}")
+        if "basic" not in kinds:
+            lines.append("  (no basic bundle: npm ci has not installed plotly.js-basic-dist-min)")
+    if "gwangju" in results:
+        g = results["gwangju"]
+        by_size = sorted(g["by_resource"].items(), key=lambda x: -x[1])
+        parts = ", ".join(f"{url} {n / 1000:.0f} KB" for url, n in by_size)
+        lines.append(f"  Gwangju page, first visit: {g['bytes'] / 1000:.0f} KB, drawn {g['drawn_ms']:.0f} ms: {parts}")
+    return lines
 
 
 def _medians(visits: list[dict]) -> dict:
@@ -257,6 +378,7 @@ def _summarise(results: dict) -> None:
     if DRAWN_TARGET_SIZE in results["pages"]:
         drawn = results["pages"][DRAWN_TARGET_SIZE]["first"]["drawn_ms"]
         targets.append(_target(f"chart drawn at {DRAWN_TARGET_SIZE}, cold cache (ms)", drawn, "<=", DRAWN_MAX_MS))
+    targets += _bundle_targets(results)
     results["targets"] = targets
     results["ok"] = all(t["ok"] for t in targets)
 
@@ -288,8 +410,10 @@ def format_table(results: dict) -> str:
             for url, n in sorted(numbers["first"]["by_resource"].items(), key=lambda x: -x[1])
         )
         lines.append(f"  first visit at {size}: {parts}")
+    lines += _bundle_lines(results)
     lines += ["", "Targets"]
     for t in results["targets"]:
-        value = f"{t['value']:.0f}"
-        lines.append(f"  [{'ok' if t['ok'] else 'MISS'}] {t['name']}: {value} (target {t['op']} {t['limit']:.0f})")
+        value = f"{t['value']:.2f}" if t["value"] < 10 else f"{t['value']:.0f}"
+        limit = f"{t['limit']:.2f}" if t["limit"] < 10 else f"{t['limit']:.0f}"
+        lines.append(f"  [{'ok' if t['ok'] else 'MISS'}] {t['name']}: {value} (target {t['op']} {limit})")
     return "\n".join(lines)

@@ -7,3 +7,5 @@ URLconf differs, adding `/bench/bare/` (see timeline.bench.urls) as the ceiling 
 from tracker.settings import *  # noqa: F403
 
 ROOT_URLCONF = "timeline.bench.urls"
+# Also the full plotly.js bundle, as timeline/vendor/plotly-full.min.js: bench_browser draws with both.
+STATICFILES_FINDERS = [*STATICFILES_FINDERS, "timeline.staticfinders.FullPlotlyFinder"]  # noqa: F405

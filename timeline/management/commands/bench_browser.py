@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if not parsed or min(parsed) < 1 or repeat < 1:
             raise CommandError("--sizes needs sizes of at least 1 milestone and --repeat at least 1.")
         progress = (lambda message: self.stderr.write(message)) if options["verbosity"] >= 1 else (lambda m: None)
-        with bench_browser.served_site(parsed, progress=progress) as site:
+        with bench_browser.served_site(parsed, gwangju=True, progress=progress) as site:
             results = bench_browser.measure(site, repeat=repeat, progress=progress)
         self.stdout.write(_dumps(results) if as_json else bench_browser.format_table(results))
 
