@@ -99,7 +99,7 @@ def test_serve_script_turns_on_hashed_static_files():
 def test_benchmark_settings_also_serve_the_full_bundle_under_its_own_name(tmp_path):
     from django.contrib.staticfiles import finders
 
-    from timeline import bench_settings
+    from timeline.bench import settings as bench_settings
 
     with override_settings(STATICFILES_FINDERS=bench_settings.STATICFILES_FINDERS, TRACKER_NODE_MODULES_DIR=tmp_path):
         finders.get_finder.cache_clear()

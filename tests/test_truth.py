@@ -115,7 +115,7 @@ class TestAsKnownOnADay:
         fig = figure(response)
         day_end = charts._ms(D(2022, 4, 14))
         for trace in fig["data"]:
-            if trace["name"] in (charts.LABELS["ko"]["actual"], charts.LABELS["ko"]["actual_event"]):
+            if trace.get("name") in (charts.LABELS["ko"]["actual"], charts.LABELS["ko"]["actual_event"]):
                 ends = (
                     [b + x for b, x in zip(trace["base"], trace["x"], strict=True)] if "base" in trace else trace["x"]
                 )
@@ -123,7 +123,7 @@ class TestAsKnownOnADay:
         lines = [s["x0"] for s in fig["layout"]["shapes"] if s["type"] == "line"]
         assert lines == [self.DAY], "the as-of line replaces the today line"
         assert "2026" not in json.dumps(fig["layout"]["xaxis"]["range"])
-        undated = [t for t in fig["data"] if t["name"] == charts.LABELS["ko"]["undated"]]
+        undated = [t for t in fig["data"] if t.get("name") == charts.LABELS["ko"]["undated"]]
         assert not undated, "milestones unknown then are left out, not drawn as undated"
 
     def test_the_panel_shows_only_claims_stated_by_then(self, client, gwangju):

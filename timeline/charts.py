@@ -60,7 +60,6 @@ PROBLEM_COLOR = "#9f1239"
 BASELINE_COLOR = "#475569"
 TODAY_COLOR = "#dc2626"
 AS_OF_COLOR = "#7c3aed"
-UNDATED_COLOR = "#9ca3af"
 # Plotly draws dates from year 1 to 9999; a range past either end breaks the axis.
 FIRST_MS = (dt.date(1, 1, 1).toordinal() - dt.date(1970, 1, 1).toordinal()) * DAY_MS
 LAST_MS = (dt.date(9999, 12, 31).toordinal() - dt.date(1970, 1, 1).toordinal()) * DAY_MS

@@ -7,7 +7,7 @@ otherwise the *full* bundle that the Python `plotly` package ships (~1.5 MB gzip
 site works on a machine without npm. Both are the same plotly.js release (package.json
 pins the version of the Python package's bundle).
 
-`FullPlotlyFinder` (benchmarks only: `timeline.bench_settings`) also serves the full
+`FullPlotlyFinder` (benchmarks only: `timeline.bench.settings`) also serves the full
 bundle as `timeline/vendor/plotly-full.min.js`, so both can be timed against one site.
 """
 

@@ -1,6 +1,6 @@
 """The performance benchmark of issue 6: our figure against px.timeline and the raw floor, and the page.
 
-`run()` seeds one synthetic program per size (see `timeline.synthetic`) and measures,
+`run()` seeds one synthetic program per size (see `timeline.bench.synthetic`) and measures,
 side by side in one process, each number the median of `repeat` runs:
 
 - the figure build, from the same timeline rows (built from the seeded schedules):
