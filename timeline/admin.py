@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -8,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from .charts import delay_text
-from .forms import ClaimForm, EditVersionForm
+from .forms import ClaimForm, EditVersionForm, parse_id
 from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source, refresh_schedules
 from .templatetags.timeline import span_label, span_range
 
@@ -30,12 +33,26 @@ class HistoryAdmin(EditVersionFieldsetsMixin, SimpleHistoryAdmin):
     form = EditVersionForm
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history's revert page saves outside the admin's usual transaction; the
-        # edit_version check (SELECT … FOR UPDATE, then save) must run inside one.
+        # simple-history lets anyone who may *view* open this page and POST it, which reverts
+        # the row: a revert is an edit and needs the change permission (and add, to bring back
+        # a deleted row). Its ids come from the URL: anything but a whole number is a 404.
+        if parse_id(object_id) is None or parse_id(version_id) is None:
+            raise Http404(_("No such version."))
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if not self.model._base_manager.filter(pk=object_id).exists() and not self.has_add_permission(request):
+            raise PermissionDenied
+        # simple-history's revert page saves outside the admin's usual transaction; the
+        # edit_version check (SELECT … FOR UPDATE, then save) must run inside one.
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if parse_id(object_id) is None:
+            raise Http404(_("No such object."))
+        return super().history_view(request, object_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         # A change page saved without touching this object (only an inline changed, or
@@ -124,9 +141,12 @@ class PhaseFilter(admin.SimpleListFilter):
         return [(m.pk, str(m)) for m in Milestone.objects.filter(kind=MilestoneKind.PHASE)]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(parent_id=self.value())
-        return queryset
+        if not self.value():
+            return queryset
+        phase = parse_id(self.value())
+        if phase is None:
+            raise IncorrectLookupParameters(_("The phase in the address is not a number."))
+        return queryset.filter(parent_id=phase)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -240,7 +260,7 @@ class MilestoneAdmin(HistoryAdmin):
             "forecasts": forecasts,
         }
 
-    @admin.action(description=_("Recompute the schedule of the selected milestones"))
+    @admin.action(description=_("Recompute the schedule of the selected milestones"), permissions=["change"])
     def refresh_selected(self, request, queryset):
         count = refresh_schedules(queryset)
         self.message_user(request, ngettext("%d schedule refreshed.", "%d schedules refreshed.", count) % count)
@@ -280,7 +300,7 @@ class ClaimAdmin(HistoryAdmin):
     def interval(self, obj: Claim) -> str:
         return span_label(obj.span)
 
-    @admin.action(description=_("Mark the selected claims reviewed"))
+    @admin.action(description=_("Mark the selected claims reviewed"), permissions=["change"])
     def mark_reviewed(self, request, queryset):
         milestone_ids = set(queryset.values_list("milestone_id", flat=True))
         with transaction.atomic():

@@ -19,16 +19,23 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from .articles.claims import Candidate
 from .articles.read import MAX_BYTES, Article, ArticleError, read_bytes, read_text, read_url
 from .dates import DateSpan, DateSpanError, Precision
+from .forms import parse_id
 from .importing import DRAFT_PREFIX, candidates_for, existing_source, import_article, with_publication_date
 from .models import Claim, ClaimField, ClaimStatus, Milestone, Program, refresh_schedules
 
@@ -185,7 +192,10 @@ class ImportPagesMixin:
         if program := request.GET.get("program"):
             claims = claims.filter(milestone__program__slug=program)
         if source := request.GET.get("source"):
-            claims = claims.filter(source_id=source) if source.isdigit() else claims.none()
+            source_id = parse_id(source)
+            if source_id is None:
+                return HttpResponseBadRequest(gettext("The source in the address is not a number."))
+            claims = claims.filter(source_id=source_id)
         claims = list(claims.order_by("source__published_on", "source_id", "pk")[:REVIEW_LIMIT])
         errors: dict[int, list[str]] = {}
         if request.method == "POST":
@@ -224,7 +234,10 @@ class ImportPagesMixin:
     def _review_post(self, request: HttpRequest, claims: list[Claim]) -> tuple[HttpResponse | None, dict]:
         action = request.POST.get("action")
         by_pk = {c.pk: c for c in claims}
-        selected = [by_pk[int(pk)] for pk in request.POST.getlist("selected") if pk.isdigit() and int(pk) in by_pk]
+        ids = [parse_id(pk) for pk in request.POST.getlist("selected")]
+        if None in ids:
+            return HttpResponseBadRequest(gettext("A ticked row is not a claim number.")), {}
+        selected = [by_pk[pk] for pk in ids if pk in by_pk]
         back = HttpResponseRedirect(f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path)
         if not selected:
             messages.warning(request, _("Tick the claims to act on first."))
@@ -311,7 +324,7 @@ def apply_edits(claims: list[Claim], data, *, accept: bool, user=None) -> dict[i
         except DateSpanError as exc:
             problems.append(str(exc))
         milestone_id = data.get(f"milestone-{claim.pk}", str(claim.milestone_id))
-        milestone = allowed.get(int(milestone_id)) if milestone_id.isdigit() else None
+        milestone = allowed.get(parse_id(milestone_id))
         if milestone is None or milestone.program_id != claim.milestone.program_id:
             problems.append(str(_("Choose a milestone of the same program.")))
         else:
@@ -341,9 +354,9 @@ def apply_edits(claims: list[Claim], data, *, accept: bool, user=None) -> dict[i
             .values_list("pk", "edit_version")
         )
         for claim in claims:
-            shown = data.get(f"version-{claim.pk}", "")
-            started_from = int(shown) if shown.isdigit() else claim.edit_version
-            if stored.get(claim.pk) != started_from:
+            shown = data.get(f"version-{claim.pk}")
+            started_from = claim.edit_version if shown is None else parse_id(shown)
+            if started_from is None or stored.get(claim.pk) != started_from:
                 errors[claim.pk] = [
                     str(
                         _(

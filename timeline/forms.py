@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
@@ -8,6 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .dates import DateSpan, DateSpanError, Precision
 from .models import Claim
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(value) -> int | None:
+    """A row id from a URL or a form, or None: ASCII digits only ('²'.isdigit() is true) and small enough for SQL."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if _ID.fullmatch(text) else None
 
 
 def _date_examples() -> str:
