@@ -41,6 +41,7 @@ from .models import Claim, ClaimField, ClaimStatus, Milestone, Program, refresh_
 
 IMPORT_TEMPLATE = "admin/timeline/import_article.html"
 REVIEW_TEMPLATE = "admin/timeline/review_claims.html"
+REJECT_TEMPLATE = "admin/timeline/reject_claims.html"
 SIGNING_SALT = "timeline.admin_import.article"
 PREVIEW_MAX_AGE = 6 * 3600
 REVIEW_LIMIT = 200
@@ -245,6 +246,16 @@ class ImportPagesMixin:
         if action == "reject":
             if not self.has_delete_permission(request):
                 raise PermissionDenied
+            if request.POST.get("confirm") != "yes":
+                # Deleting asks first, on a page of its own that names what goes.
+                context = self._context(
+                    request,
+                    _("Reject the selected claims?"),
+                    claims=selected,
+                    query=request.GET.urlencode(),
+                    back=back["Location"],
+                )
+                return render(request, REJECT_TEMPLATE, context), {}
             removed, drafts = reject_claims(selected)
             message = ngettext("%(n)d claim rejected.", "%(n)d claims rejected.", removed) % {"n": removed}
             if drafts:
