@@ -242,3 +242,50 @@ class TestHistory:
         assert response.status_code == 200
         assert "errornote" in response.text
         assert not Claim.objects.filter(pk=pk).exists()
+
+
+class TestMilestoneHistory:
+    def test_lists_its_claims_changes_and_reverts_one_from_there(self, app):
+        claim = ClaimFactory(expression="올 연말")
+        milestone = claim.milestone
+        form = _form(app.get(_url("milestone", "change", milestone.pk)), "milestone")
+        form["claims-0-when"] = "2024년 상반기"
+        _saved(form.submit("_save"))
+
+        history = app.get(_url("milestone", "history", milestone.pk))
+        row = history.html.select("#change-history tbody tr")[0]
+        cells = [td.get_text(" ", strip=True) for td in row.select("td")]
+        assert cells[1] == "boss", "who"
+        assert "주장" in cells[2] and "2024년 상반기" in cells[2], "what"
+        assert "2022-12" in cells[4] or "12" in cells[4], "the old date is named"
+
+        first = claim.history.earliest()
+        page = history.click(href=reverse("admin:timeline_claim_simple_history", args=[claim.pk, first.history_id]))
+        assert "아래의 ‘되돌리기’ 버튼" in page.text
+        assert page.html.select_one("nav ol.breadcrumbs"), "the breadcrumb sits under the header, in Django's markup"
+        _saved(_form(page, "historicalclaim").submit())
+        claim.refresh_from_db()
+        assert claim.span.edtf == "2022-12"
+
+    def test_deleted_claims_stay_in_the_milestone_history(self, app):
+        claim = ClaimFactory()
+        milestone, pk = claim.milestone, claim.pk
+        claim.delete()
+        history = app.get(_url("milestone", "history", milestone.pk))
+        links = [a["href"] for a in history.html.select("#change-history a")]
+        assert any(f"/claim/{pk}/history/" in href for href in links)
+        assert "삭제" in history.text
+
+    def test_view_only_staff_see_the_version_without_a_revert_button(self, django_app, django_user_model):
+        from django.contrib.auth.models import Permission
+
+        claim = ClaimFactory()
+        viewer = django_user_model.objects.create_user("viewer", password="pw-view-123", is_staff=True)
+        viewer.user_permissions.set(Permission.objects.filter(codename__in=["view_claim", "view_milestone"]))
+        page = django_app.get(
+            reverse("admin:timeline_claim_simple_history", args=[claim.pk, claim.history.earliest().history_id]),
+            user=viewer,
+        )
+        assert "되돌리기" not in [i.get("value") for i in page.html.select("input[type=submit]")]
+        response = _form(page, "historicalclaim").submit(expect_errors=True)
+        assert response.status_code == 403

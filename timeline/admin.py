@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
+from .admin_history import milestone_timeline
 from .charts import delay_text
 from .forms import ClaimForm, EditVersionForm, parse_id
 from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source, refresh_schedules
@@ -212,6 +213,15 @@ class MilestoneAdmin(HistoryAdmin):
     ]
     inlines = [ClaimOnMilestoneInline]
     actions = ["refresh_selected"]
+    object_history_template = "admin/timeline/milestone/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        # One timeline: the milestone's own changes and its claims' (timeline/admin_history.py).
+        pk = parse_id(object_id)
+        if pk is None:
+            raise Http404(_("No such object."))
+        context = {**(extra_context or {}), "timeline": milestone_timeline(pk)}
+        return super().history_view(request, object_id, context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
