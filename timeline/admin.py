@@ -5,15 +5,17 @@ from django.db import router, transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from .admin_history import milestone_timeline
 from .charts import delay_text
-from .forms import ClaimForm, EditVersionForm, parse_id
+from .forms import ClaimForm, EditVersionForm, parse_id, typed_form
 from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source, refresh_schedules
+from .schedule import delay_in_unit
 from .templatetags.timeline import span_label, span_range
 
 
@@ -32,6 +34,9 @@ class HistoryAdmin(EditVersionFieldsetsMixin, SimpleHistoryAdmin):
     """Change history with revert (django-simple-history) and refused lost updates (edit_version)."""
 
     form = EditVersionForm
+
+    class Media:
+        css = {"all": ["timeline/admin.css"]}
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history lets anyone who may *view* open this page and POST it, which reverts
@@ -176,19 +181,40 @@ class ContradictionFilter(admin.SimpleListFilter):
         return queryset.filter(problem_count__gt=0) if self.value() == "yes" else queryset
 
 
+UNIT_SHORT = {
+    "day": pgettext_lazy("delay unit", "d"),
+    "month": pgettext_lazy("delay unit", "mo"),
+    "year": pgettext_lazy("delay unit", "y"),
+}
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _dates_cell(start, end, kind):
+    """A schedule's dates as typed (2023-H1 → 2024-12), the Korean or English labels in the tooltip."""
+    if start is None and end is None:
+        return "—"
+    if kind == "event" or start is None or end is None or start.span == end.span:
+        text = typed_form((end or start).span)
+    else:
+        text = f"{typed_form(start.span)} → {typed_form(end.span)}"
+    return format_html('<span class="dates" title="{}">{}</span>', span_range(start, end, kind), text)
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(HistoryAdmin):
     list_display = [
         "title_ko",
         "kind",
-        "parent",
-        "planned",
-        "actual",
+        "phase",
+        "planned_short",
+        "actual_short",
         "status_today",
-        "delay",
+        "delay_short",
         "source_count",
-        "conflict_count",
-        "problem_count",
+        "warnings",
     ]
     list_filter = [
         "program",
@@ -240,6 +266,45 @@ class MilestoneAdmin(HistoryAdmin):
     def delay(self, obj: Milestone) -> str:
         schedule = obj.derived.with_status_on(timezone.localdate())
         return delay_text(schedule, translation.get_language() or "ko") or "—"
+
+    # The list's columns are short so that all of them fit a laptop (1280 px); the full
+    # wording is in each cell's tooltip and on the milestone's page.
+    @admin.display(description=_("phase"), ordering="parent__position")
+    def phase(self, obj: Milestone):
+        if obj.parent is None:
+            return "—"
+        return format_html('<span title="{}">{}</span>', obj.parent.title_ko, _short(obj.parent.title_ko, 9))
+
+    @admin.display(description=_("planned"))
+    def planned_short(self, obj: Milestone):
+        s = obj.derived
+        return _dates_cell(s.planned_start, s.planned_end, obj.kind)
+
+    @admin.display(description=_("actual"))
+    def actual_short(self, obj: Milestone):
+        s = obj.derived
+        return _dates_cell(s.actual_start, s.actual_end, obj.kind)
+
+    @admin.display(description=_("delay"), ordering="delay_days")
+    def delay_short(self, obj: Milestone):
+        schedule = obj.derived.with_status_on(timezone.localdate())
+        in_unit = delay_in_unit(schedule)
+        if in_unit is None:
+            return "—"
+        value, unit = in_unit
+        text = "0" if value == 0 else f"{value:+d}{UNIT_SHORT[unit]}"
+        if schedule.delay_basis == "forecast":
+            text = _("past due") if schedule.status == "overdue" else _("%(delay)s (expected)") % {"delay": text}
+        return format_html('<span title="{}">{}</span>', delay_text(schedule, translation.get_language() or "ko"), text)
+
+    @admin.display(description=_("warnings"))
+    def warnings(self, obj: Milestone):
+        parts = []
+        if obj.conflict_count:
+            parts.append(_("%(n)d conflicts") % {"n": obj.conflict_count})
+        if obj.problem_count:
+            parts.append(_("%(n)d contradictions") % {"n": obj.problem_count})
+        return " · ".join(parts) or "—"
 
     @admin.display(description=_("planned"))
     def planned(self, obj: Milestone) -> str:
@@ -329,6 +394,10 @@ class ClaimAdmin(HistoryAdmin):
             messages.SUCCESS,
         )
 
+
+# The app list stays on the admin's home page; at laptop width the lists need the room the
+# navigation sidebar would take on every page.
+admin.site.enable_nav_sidebar = False
 
 # The article import and claim review pages (timeline/admin_import.py), added to the Claim admin's URLs.
 from .admin_import import ImportPagesMixin  # noqa: E402
