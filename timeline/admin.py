@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -398,6 +399,10 @@ class ClaimAdmin(HistoryAdmin):
 # The app list stays on the admin's home page; at laptop width the lists need the room the
 # navigation sidebar would take on every page.
 admin.site.enable_nav_sidebar = False
+
+# django-axes (login lockout) names its admin section after its app label, in English only.
+if apps.is_installed("axes"):
+    apps.get_app_config("axes").verbose_name = _("Login lockout")
 
 # The article import and claim review pages (timeline/admin_import.py), added to the Claim admin's URLs.
 from .admin_import import ImportPagesMixin  # noqa: E402
