@@ -302,9 +302,11 @@ class MilestoneAdmin(HistoryAdmin):
     def warnings(self, obj: Milestone):
         parts = []
         if obj.conflict_count:
-            parts.append(_("%(n)d conflicts") % {"n": obj.conflict_count})
+            n = obj.conflict_count
+            parts.append(ngettext("%(n)d conflict", "%(n)d conflicts", n) % {"n": n})
         if obj.problem_count:
-            parts.append(_("%(n)d contradictions") % {"n": obj.problem_count})
+            n = obj.problem_count
+            parts.append(ngettext("%(n)d contradiction", "%(n)d contradictions", n) % {"n": n})
         return " · ".join(parts) or "—"
 
     @admin.display(description=_("planned"))
