@@ -289,3 +289,14 @@ class TestMilestoneHistory:
         assert "되돌리기" not in [i.get("value") for i in page.html.select("input[type=submit]")]
         response = _form(page, "historicalclaim").submit(expect_errors=True)
         assert response.status_code == 403
+
+
+def test_a_source_whose_text_is_already_stored_is_refused_by_name(app):
+    stored = SourceFactory(body="같은 기사 본문")
+    form = _form(app.get(_url("source", "add")), "source")
+    form["citation"] = "another citation"
+    form["body"] = "같은 기사 본문"
+    response = form.submit("_save")
+    assert response.status_code == 200
+    assert str(stored) in response.text
+    assert Source.objects.count() == 1

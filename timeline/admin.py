@@ -14,7 +14,7 @@ from simple_history.utils import bulk_update_with_history
 
 from .admin_history import milestone_timeline
 from .charts import delay_text
-from .forms import ClaimForm, EditVersionForm, parse_id, typed_form
+from .forms import ClaimForm, EditVersionForm, SourceForm, parse_id, typed_form
 from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source, refresh_schedules
 from .schedule import delay_in_unit
 from .templatetags.timeline import span_label, span_range
@@ -346,6 +346,7 @@ class MilestoneAdmin(HistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
+    form = SourceForm
     list_display = ["citation", "publisher", "display_date", "language", "kind", "claim_count"]
     list_filter = ["kind", "language", "publisher", "published_approx"]
     search_fields = ["citation", "title", "publisher", "url", "author"]

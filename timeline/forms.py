@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .dates import DateSpan, DateSpanError, Precision
-from .models import Claim
+from .models import Claim, Source, content_hash_for
 
 _ID = re.compile(r"[0-9]{1,18}")
 
@@ -298,4 +298,23 @@ class ClaimForm(EditVersionForm):
         span = cleaned.get("when")
         if span is not None:
             self.instance.span = span
+        return cleaned
+
+
+class SourceForm(EditVersionForm):
+    """A new source whose text (or URL, or citation, when there is no text) is already stored is refused by name."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if isinstance(self.instance, Source) and self.instance.pk is None and not self.instance.content_hash:
+            digest = content_hash_for(
+                body=cleaned.get("body") or "", url=cleaned.get("url") or "", citation=cleaned.get("citation") or ""
+            )
+            existing = Source.objects.filter(content_hash=digest).first()
+            if existing is not None:
+                raise forms.ValidationError(
+                    _("This article is already stored as the source “%(source)s”."),
+                    code="duplicate_source",
+                    params={"source": existing},
+                )
         return cleaned
