@@ -233,6 +233,14 @@ class TestHistory:
         restored = Claim.objects.get(pk=pk)
         assert restored.span == record.instance.span
 
+    def test_restoring_a_deleted_milestone(self, app):
+        milestone = MilestoneFactory(title_ko="지워진 마일스톤")
+        pk, record = milestone.pk, milestone.history.earliest()
+        milestone.delete()
+        page = app.get(reverse("admin:timeline_milestone_simple_history", args=[pk, record.history_id]))
+        _saved(_form(page, "historicalmilestone").submit())
+        assert Milestone.objects.get(pk=pk).title_ko == "지워진 마일스톤"
+
     def test_restoring_a_claim_whose_milestone_is_gone_is_refused_with_a_message(self, app):
         claim = ClaimFactory()
         pk, record = claim.pk, claim.history.earliest()
