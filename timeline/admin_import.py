@@ -34,8 +34,8 @@ from simple_history.utils import bulk_update_with_history
 
 from .articles.claims import Candidate
 from .articles.read import MAX_BYTES, Article, ArticleError, read_bytes, read_text, read_url
-from .dates import DateSpan, DateSpanError, Precision
-from .forms import parse_id
+from .dates import DateSpan, DateSpanError
+from .forms import parse_id, typed_form
 from .importing import DRAFT_PREFIX, candidates_for, existing_source, import_article, with_publication_date
 from .models import Claim, ClaimField, ClaimStatus, Milestone, Program, refresh_schedules
 
@@ -100,12 +100,7 @@ class ImportArticleForm(forms.Form):
 
 def editable(span: DateSpan) -> str:
     """A span as an editor would type it: 2023-H1 and 2023-Q3 rather than EDTF's 2023-40 and 2023-35."""
-    match span.precision:
-        case Precision.HALF:
-            return f"{span.lo.year}-H{1 if span.lo.month == 1 else 2}"
-        case Precision.QUARTER:
-            return f"{span.lo.year}-Q{(span.lo.month + 2) // 3}"
-    return span.edtf
+    return typed_form(span)
 
 
 def candidate_rows(candidates: list[Candidate]) -> list[dict]:
