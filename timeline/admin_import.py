@@ -190,7 +190,9 @@ class ImportPagesMixin:
         if source := request.GET.get("source"):
             source_id = parse_id(source)
             if source_id is None:
-                return HttpResponseBadRequest(gettext("The source in the address is not a number."))
+                return HttpResponseBadRequest(
+                    gettext("The source in the address is not a number."), content_type="text/plain; charset=utf-8"
+                )
             claims = claims.filter(source_id=source_id)
         claims = list(claims.order_by("source__published_on", "source_id", "pk")[:REVIEW_LIMIT])
         errors: dict[int, list[str]] = {}
@@ -232,7 +234,9 @@ class ImportPagesMixin:
         by_pk = {c.pk: c for c in claims}
         ids = [parse_id(pk) for pk in request.POST.getlist("selected")]
         if None in ids:
-            return HttpResponseBadRequest(gettext("A ticked row is not a claim number.")), {}
+            return HttpResponseBadRequest(
+                gettext("A ticked row is not a claim number."), content_type="text/plain; charset=utf-8"
+            ), {}
         selected = [by_pk[pk] for pk in ids if pk in by_pk]
         back = HttpResponseRedirect(f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path)
         if not selected:
