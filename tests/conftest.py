@@ -61,3 +61,15 @@ def gwangju(db):
 
     call_command("loaddata", str(GWANGJU_FIXTURE), verbosity=0)
     return Program.objects.get(slug="gwangju-ai-cluster")
+
+
+@pytest.fixture
+def admin_editor(django_user_model):
+    return django_user_model.objects.create_superuser(username="boss", email="", password="pw-boss-123")
+
+
+@pytest.fixture
+def app(django_app, admin_editor):
+    """A browser without JavaScript (django-webtest), logged in as a superuser: forms go back as rendered."""
+    django_app.set_user(admin_editor)
+    return django_app

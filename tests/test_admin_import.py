@@ -259,12 +259,20 @@ class TestReview:
         claim.refresh_from_db()
         assert (claim.field, claim.span.edtf, claim.reviewed) == ("both", "2024/2025", False)
 
-    def test_reject_deletes_and_removes_the_empty_draft(self, staff_client, imported):
+    def test_reject_asks_first_then_deletes_and_removes_the_empty_draft(self, app, imported):
         draft_claim = next(c for key, c in imported.items() if key.startswith("draft-"))
         other = imported["operation"]
-        response = staff_client.post(REVIEW, review_data([draft_claim, other], "reject"), follow=True)
-        assertContains(response, "주장 2건을 거부(삭제)했습니다.")
-        assertContains(response, "주장이 남지 않은 초안 마일스톤 1개를 삭제했습니다.")
+        form = app.get(REVIEW).forms["review-form"]
+        for i, box in enumerate(form.fields["selected"]):
+            if box._value in {str(draft_claim.pk), str(other.pk)}:
+                form.get("selected", index=i).checked = True
+        confirmation = form.submit("action", value="reject")
+        assert confirmation.status_code == 200
+        assert "거부할까요" in confirmation.text
+        assert Claim.objects.filter(pk__in=[draft_claim.pk, other.pk]).count() == 2, "nothing deleted yet"
+        response = confirmation.forms["reject-form"].submit().follow()
+        assert "주장 2건을 거부(삭제)했습니다." in response.text
+        assert "주장이 남지 않은 초안 마일스톤 1개를 삭제했습니다." in response.text
         assert not Claim.objects.filter(pk__in=[draft_claim.pk, other.pk]).exists()
         assert not Milestone.objects.filter(key__startswith="draft-").exists()
         assert Milestone.objects.filter(key="operation").exists(), "real milestones stay"

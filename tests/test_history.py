@@ -170,7 +170,10 @@ class TestBulkEditsAreRecorded:
         claim = ClaimFactory(reviewed=False)
         review = reverse("admin:timeline_claim_review")
         data = form_data(staff.get(review).content, "review-form")
-        assert staff.post(review, {**data, "selected": str(claim.pk), "action": "reject"}).status_code == 302
+        asked = staff.post(review, {**data, "selected": str(claim.pk), "action": "reject"})
+        assert asked.status_code == 200 and Claim.objects.exists(), "rejecting asks first"
+        confirm = form_data(asked.content, "reject-form")
+        assert staff.post(review, confirm).status_code == 302
         assert not Claim.objects.exists()
         record = Claim.history.latest()
         assert (record.history_type, record.history_user, record.uid) == ("-", editor, claim.uid)

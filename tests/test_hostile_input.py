@@ -180,6 +180,38 @@ def import_form(**data):
     return run
 
 
+def review_post(**fields):
+    """A review POST about one claim, made unreviewed for the request (and reviewed again after)."""
+
+    def run(client, tmp_path):
+        claim = Claim.objects.filter(reviewed=True).order_by("pk").first()
+        Claim.objects.filter(pk=claim.pk).update(reviewed=False)
+        try:
+            data = {
+                "action": "save",
+                "selected": str(claim.pk),
+                f"when-{claim.pk}": "2023-H1",
+                f"milestone-{claim.pk}": str(claim.milestone_id),
+                f"field-{claim.pk}": claim.field,
+                f"status-{claim.pk}": claim.status,
+                f"version-{claim.pk}": str(claim.edit_version),
+            }
+            for key, value in fields.items():
+                data[key.replace("PK", str(claim.pk))] = value
+            return client.post(reverse("admin:timeline_claim_review"), data)
+        finally:
+            Claim.objects.filter(pk=claim.pk).update(reviewed=True)
+
+    return run
+
+
+def admin_get(url_name, *args, **params):
+    def run(client, tmp_path):
+        return client.get(reverse(url_name, args=[a() if callable(a) else a for a in args]), params)
+
+    return run
+
+
 NO_DATE_ARTICLE = "\n".join(
     [
         "데이터센터 완공 늦어져",
@@ -349,6 +381,30 @@ CASES = [
     ),
     Case("deps-markup", get(TIMELINE, deps="<script>alert(1)</script>"), "milestones"),
     Case("feed-unknown-program", get("/programs/nope/feed.atom"), "Not Found"),
+    # --- admin lists, the review screen and history ids --------------------------------
+    Case("admin-list-phase-abc", admin_get("admin:timeline_milestone_changelist", phase="abc"), ""),
+    Case("admin-list-phase-superscript", admin_get("admin:timeline_milestone_changelist", phase="²"), ""),
+    Case("admin-list-program-abc", admin_get("admin:timeline_milestone_changelist", program__id__exact="abc"), ""),
+    Case("admin-list-status-unknown", admin_get("admin:timeline_milestone_changelist", status="<b>"), ""),
+    Case("admin-claims-reviewed-maybe", admin_get("admin:timeline_claim_changelist", reviewed__exact="maybe"), ""),
+    Case("admin-sources-bad-date", admin_get("admin:timeline_source_changelist", published_on__year="²"), ""),
+    Case("review-source-superscript", admin_get("admin:timeline_claim_review", source="²"), "출처 번호"),
+    Case("review-source-huge", admin_get("admin:timeline_claim_review", source="9" * 20), "출처 번호"),
+    Case("review-selected-superscript", review_post(selected="²"), "주장 번호"),
+    Case("review-milestone-superscript", review_post(**{"milestone-PK": "²"}), "milestone"),
+    Case("review-version-superscript", review_post(**{"version-PK": "²"}), "새로 고쳐"),
+    Case("review-version-huge", review_post(**{"version-PK": "9" * 30}), "새로 고쳐"),
+    Case("history-id-abc", lambda client, tmp_path: client.get("/admin/timeline/milestone/abc/history/"), ""),
+    Case(
+        "history-version-abc",
+        lambda client, tmp_path: client.get(f"/admin/timeline/milestone/{service_start_pk()}/history/abc/"),
+        "",
+    ),
+    Case(
+        "history-version-superscript-post",
+        lambda client, tmp_path: client.post(f"/admin/timeline/claim/{Claim.objects.first().pk}/history/²/", {}),
+        "",
+    ),
     # --- query parameters ------------------------------------------------------------
     Case("as-of-garbage", get(TIMELINE, as_of="garbage"), 'class="notice"'),
     Case("phase-unknown", get(TIMELINE, phase="abc"), 'class="notice"'),

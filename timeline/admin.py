@@ -1,18 +1,25 @@
+from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
+from .admin_history import milestone_timeline
 from .charts import delay_text
-from .forms import ClaimForm, EditVersionForm, MilestoneForm
+from .forms import ClaimForm, EditVersionForm, MilestoneForm, SourceForm, parse_id, typed_form
 from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source
 from .refresh import refresh_schedules
+from .schedule import delay_in_unit
 from .templatetags.timeline import span_label, span_range
 
 
@@ -32,13 +39,30 @@ class HistoryAdmin(EditVersionFieldsetsMixin, SimpleHistoryAdmin):
 
     form = EditVersionForm
 
+    class Media:
+        css = {"all": ["timeline/admin.css"]}
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history's revert page saves outside the admin's usual transaction; the
-        # edit_version check (SELECT … FOR UPDATE, then save) must run inside one.
+        # simple-history lets anyone who may *view* open this page and POST it, which reverts
+        # the row: a revert is an edit and needs the change permission (and add, to bring back
+        # a deleted row). Its ids come from the URL: anything but a whole number is a 404.
+        if parse_id(object_id) is None or parse_id(version_id) is None:
+            raise Http404(_("No such version."))
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if not self.model._base_manager.filter(pk=object_id).exists() and not self.has_add_permission(request):
+            raise PermissionDenied
+        # simple-history's revert page saves outside the admin's usual transaction; the
+        # edit_version check (SELECT … FOR UPDATE, then save) must run inside one.
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if parse_id(object_id) is None:
+            raise Http404(_("No such object."))
+        return super().history_view(request, object_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         # A change page saved without touching this object (only an inline changed, or
@@ -146,9 +170,12 @@ class PhaseFilter(admin.SimpleListFilter):
         return [(m.pk, str(m)) for m in Milestone.objects.filter(kind=MilestoneKind.PHASE)]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(parent_id=self.value())
-        return queryset
+        if not self.value():
+            return queryset
+        phase = parse_id(self.value())
+        if phase is None:
+            raise IncorrectLookupParameters(_("The phase in the address is not a number."))
+        return queryset.filter(parent_id=phase)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -177,19 +204,40 @@ class ContradictionFilter(admin.SimpleListFilter):
         return queryset.filter(problem_count__gt=0) if self.value() == "yes" else queryset
 
 
+UNIT_SHORT = {
+    "day": pgettext_lazy("delay unit", "d"),
+    "month": pgettext_lazy("delay unit", "mo"),
+    "year": pgettext_lazy("delay unit", "y"),
+}
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _dates_cell(start, end, kind):
+    """A schedule's dates as typed (2023-H1 → 2024-12), the Korean or English labels in the tooltip."""
+    if start is None and end is None:
+        return "—"
+    if kind == "event" or start is None or end is None or start.span == end.span:
+        text = typed_form((end or start).span)
+    else:
+        text = f"{typed_form(start.span)} → {typed_form(end.span)}"
+    return format_html('<span class="dates" title="{}">{}</span>', span_range(start, end, kind), text)
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(HistoryAdmin):
     list_display = [
         "title_ko",
         "kind",
-        "parent",
-        "planned",
-        "actual",
+        "phase",
+        "planned_short",
+        "actual_short",
         "status_today",
-        "delay",
+        "delay_short",
         "source_count",
-        "conflict_count",
-        "problem_count",
+        "warnings",
     ]
     list_filter = [
         "program",
@@ -217,6 +265,15 @@ class MilestoneAdmin(HistoryAdmin):
     ]
     inlines = [ClaimOnMilestoneInline]
     actions = ["refresh_selected"]
+    object_history_template = "admin/timeline/milestone/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        # One timeline: the milestone's own changes and its claims' (timeline/admin_history.py).
+        pk = parse_id(object_id)
+        if pk is None:
+            raise Http404(_("No such object."))
+        context = {**(extra_context or {}), "timeline": milestone_timeline(pk)}
+        return super().history_view(request, object_id, context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
@@ -235,6 +292,47 @@ class MilestoneAdmin(HistoryAdmin):
     def delay(self, obj: Milestone) -> str:
         schedule = obj.derived.with_status_on(timezone.localdate())
         return delay_text(schedule, translation.get_language() or "ko") or "—"
+
+    # The list's columns are short so that all of them fit a laptop (1280 px); the full
+    # wording is in each cell's tooltip and on the milestone's page.
+    @admin.display(description=_("phase"), ordering="parent__position")
+    def phase(self, obj: Milestone):
+        if obj.parent is None:
+            return "—"
+        return format_html('<span title="{}">{}</span>', obj.parent.title_ko, _short(obj.parent.title_ko, 9))
+
+    @admin.display(description=_("planned"))
+    def planned_short(self, obj: Milestone):
+        s = obj.derived
+        return _dates_cell(s.planned_start, s.planned_end, obj.kind)
+
+    @admin.display(description=_("actual"))
+    def actual_short(self, obj: Milestone):
+        s = obj.derived
+        return _dates_cell(s.actual_start, s.actual_end, obj.kind)
+
+    @admin.display(description=_("delay"), ordering="delay_days")
+    def delay_short(self, obj: Milestone):
+        schedule = obj.derived.with_status_on(timezone.localdate())
+        in_unit = delay_in_unit(schedule)
+        if in_unit is None:
+            return "—"
+        value, unit = in_unit
+        text = "0" if value == 0 else f"{value:+d}{UNIT_SHORT[unit]}"
+        if schedule.delay_basis == "forecast":
+            text = _("past due") if schedule.status == "overdue" else _("%(delay)s (expected)") % {"delay": text}
+        return format_html('<span title="{}">{}</span>', delay_text(schedule, translation.get_language() or "ko"), text)
+
+    @admin.display(description=_("warnings"))
+    def warnings(self, obj: Milestone):
+        parts = []
+        if obj.conflict_count:
+            n = obj.conflict_count
+            parts.append(ngettext("%(n)d conflict", "%(n)d conflicts", n) % {"n": n})
+        if obj.problem_count:
+            n = obj.problem_count
+            parts.append(ngettext("%(n)d contradiction", "%(n)d contradictions", n) % {"n": n})
+        return " · ".join(parts) or "—"
 
     @admin.display(description=_("planned"))
     def planned(self, obj: Milestone) -> str:
@@ -265,7 +363,7 @@ class MilestoneAdmin(HistoryAdmin):
             "forecasts": forecasts,
         }
 
-    @admin.action(description=_("Recompute the schedule of the selected milestones"))
+    @admin.action(description=_("Recompute the schedule of the selected milestones"), permissions=["change"])
     def refresh_selected(self, request, queryset):
         count = refresh_schedules(queryset)
         self.message_user(request, ngettext("%d schedule refreshed.", "%d schedules refreshed.", count) % count)
@@ -273,6 +371,7 @@ class MilestoneAdmin(HistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
+    form = SourceForm
     list_display = ["citation", "publisher", "display_date", "language", "kind", "claim_count"]
     list_filter = ["kind", "language", "publisher", "published_approx"]
     search_fields = ["citation", "title", "publisher", "url", "author"]
@@ -309,7 +408,7 @@ class ClaimAdmin(HistoryAdmin):
     def interval(self, obj: Claim) -> str:
         return span_label(obj.span)
 
-    @admin.action(description=_("Mark the selected claims reviewed"))
+    @admin.action(description=_("Mark the selected claims reviewed"), permissions=["change"])
     def mark_reviewed(self, request, queryset):
         milestone_ids = set(queryset.values_list("milestone_id", flat=True))
         with transaction.atomic():
@@ -328,6 +427,14 @@ class ClaimAdmin(HistoryAdmin):
             messages.SUCCESS,
         )
 
+
+# The app list stays on the admin's home page; at laptop width the lists need the room the
+# navigation sidebar would take on every page.
+admin.site.enable_nav_sidebar = False
+
+# django-axes (login lockout) names its admin section after its app label, in English only.
+if apps.is_installed("axes"):
+    apps.get_app_config("axes").verbose_name = _("Login lockout")
 
 # The article import and claim review pages (timeline/admin_import.py), added to the Claim admin's URLs.
 from .admin_import import ImportPagesMixin  # noqa: E402

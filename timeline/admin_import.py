@@ -20,22 +20,30 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from .articles.claims import Candidate
 from .articles.read import MAX_BYTES, Article, ArticleError, read_bytes, read_text, read_url
-from .dates import DateSpan, DateSpanError, Precision
+from .dates import DateSpan, DateSpanError
+from .forms import parse_id, typed_form
 from .importing import DRAFT_PREFIX, candidates_for, existing_source, import_article, with_publication_date
 from .models import Claim, ClaimField, ClaimStatus, Milestone, Program
 from .refresh import refresh_schedules
 
 IMPORT_TEMPLATE = "admin/timeline/import_article.html"
 REVIEW_TEMPLATE = "admin/timeline/review_claims.html"
+REJECT_TEMPLATE = "admin/timeline/reject_claims.html"
 SIGNING_SALT = "timeline.admin_import.article"
 PREVIEW_MAX_AGE = 6 * 3600
 REVIEW_LIMIT = 200
@@ -94,12 +102,7 @@ class ImportArticleForm(forms.Form):
 
 def editable(span: DateSpan) -> str:
     """A span as an editor would type it: 2023-H1 and 2023-Q3 rather than EDTF's 2023-40 and 2023-35."""
-    match span.precision:
-        case Precision.HALF:
-            return f"{span.lo.year}-H{1 if span.lo.month == 1 else 2}"
-        case Precision.QUARTER:
-            return f"{span.lo.year}-Q{(span.lo.month + 2) // 3}"
-    return span.edtf
+    return typed_form(span)
 
 
 def candidate_rows(candidates: list[Candidate]) -> list[dict]:
@@ -187,7 +190,12 @@ class ImportPagesMixin:
         if program := request.GET.get("program"):
             claims = claims.filter(milestone__program__slug=program)
         if source := request.GET.get("source"):
-            claims = claims.filter(source_id=source) if source.isdigit() else claims.none()
+            source_id = parse_id(source)
+            if source_id is None:
+                return HttpResponseBadRequest(
+                    gettext("The source in the address is not a number."), content_type="text/plain; charset=utf-8"
+                )
+            claims = claims.filter(source_id=source_id)
         # The least sure first: those need an editor's eye most (claims typed by hand have no confidence).
         order = (F("confidence").asc(nulls_last=True), "source__published_on", "source_id", "pk")
         claims = list(claims.order_by(*order)[:REVIEW_LIMIT])
@@ -228,7 +236,12 @@ class ImportPagesMixin:
     def _review_post(self, request: HttpRequest, claims: list[Claim]) -> tuple[HttpResponse | None, dict]:
         action = request.POST.get("action")
         by_pk = {c.pk: c for c in claims}
-        selected = [by_pk[int(pk)] for pk in request.POST.getlist("selected") if pk.isdigit() and int(pk) in by_pk]
+        ids = [parse_id(pk) for pk in request.POST.getlist("selected")]
+        if None in ids:
+            return HttpResponseBadRequest(
+                gettext("A ticked row is not a claim number."), content_type="text/plain; charset=utf-8"
+            ), {}
+        selected = [by_pk[pk] for pk in ids if pk in by_pk]
         back = HttpResponseRedirect(f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path)
         if not selected:
             messages.warning(request, _("Tick the claims to act on first."))
@@ -236,6 +249,16 @@ class ImportPagesMixin:
         if action == "reject":
             if not self.has_delete_permission(request):
                 raise PermissionDenied
+            if request.POST.get("confirm") != "yes":
+                # Deleting asks first, on a page of its own that names what goes.
+                context = self._context(
+                    request,
+                    _("Reject the selected claims?"),
+                    claims=selected,
+                    query=request.GET.urlencode(),
+                    back=back["Location"],
+                )
+                return render(request, REJECT_TEMPLATE, context), {}
             removed, drafts = reject_claims(selected)
             message = ngettext("%(n)d claim rejected.", "%(n)d claims rejected.", removed) % {"n": removed}
             if drafts:
@@ -315,7 +338,7 @@ def apply_edits(claims: list[Claim], data, *, accept: bool, user=None) -> dict[i
         except DateSpanError as exc:
             problems.append(str(exc))
         milestone_id = data.get(f"milestone-{claim.pk}", str(claim.milestone_id))
-        milestone = allowed.get(int(milestone_id)) if milestone_id.isdigit() else None
+        milestone = allowed.get(parse_id(milestone_id))
         if milestone is None or milestone.program_id != claim.milestone.program_id:
             problems.append(str(_("Choose a milestone of the same program.")))
         else:
@@ -345,9 +368,9 @@ def apply_edits(claims: list[Claim], data, *, accept: bool, user=None) -> dict[i
             .values_list("pk", "edit_version")
         )
         for claim in claims:
-            shown = data.get(f"version-{claim.pk}", "")
-            started_from = int(shown) if shown.isdigit() else claim.edit_version
-            if stored.get(claim.pk) != started_from:
+            shown = data.get(f"version-{claim.pk}")
+            started_from = claim.edit_version if shown is None else parse_id(shown)
+            if started_from is None or stored.get(claim.pk) != started_from:
                 errors[claim.pk] = [
                     str(
                         _(

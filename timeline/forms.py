@@ -1,19 +1,56 @@
+import re
+
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .dates import ACCEPTED_FORMS, DateSpan, DateSpanError
-from .models import Claim, Milestone
+from .dates import DateSpan, DateSpanError, Precision
+from .models import Claim, Milestone, Source, content_hash_for
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(value) -> int | None:
+    """A row id from a URL or a form, or None: ASCII digits only ('²'.isdigit() is true) and small enough for SQL."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if _ID.fullmatch(text) else None
 
 
 def _date_examples() -> str:
-    return _("e.g. %(forms)s") % {"forms": ACCEPTED_FORMS}
+    return str(
+        _(
+            "e.g. 2023, 2023-06, 2023-06-15, 2023-H1 (first half), 2023-Q3, 2023년 상반기, 2022년 12월 3일; "
+            "a range: 2021-08/2021-09"
+        )
+    )
 
 
 date_examples = lazy(_date_examples, str)
+
+
+def typed_form(span: DateSpan) -> str:
+    """A span as an editor would type it: 2023-H1 and 2023-Q3 rather than EDTF's 2023-40 and 2023-35."""
+    match span.precision:
+        case Precision.HALF:
+            return f"{span.lo.year}-H{1 if span.lo.month == 1 else 2}"
+        case Precision.QUARTER:
+            return f"{span.lo.year}-Q{(span.lo.month + 2) // 3}"
+    return span.edtf
+
+
+def shown_in_form(span: DateSpan) -> str:
+    """What a date field shows: the Korean label in Korean when it reads back as the same span, else `typed_form`."""
+    if (get_language() or "ko").startswith("ko"):
+        try:
+            if DateSpan.parse(span.label_ko) == span:
+                return span.label_ko
+        except DateSpanError:
+            pass
+    return typed_form(span)
 
 
 class DateSpanField(forms.Field):
@@ -28,7 +65,27 @@ class DateSpanField(forms.Field):
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
-        return value.edtf if isinstance(value, DateSpan) else value
+        if isinstance(value, DateSpan):
+            return shown_in_form(value)
+        if isinstance(value, str) and value.strip():
+            # The initial value as stored (EDTF, "2023-40"): shown as an editor would type it.
+            try:
+                return shown_in_form(DateSpan.parse(value))
+            except DateSpanError:
+                return value
+        return value
+
+    def has_changed(self, initial, data) -> bool:
+        # The initial value is text (EDTF) and the submitted one a DateSpan once read: compare spans.
+        def span(value):
+            if isinstance(value, DateSpan) or value is None:
+                return value
+            try:
+                return self.to_python(value)
+            except forms.ValidationError:
+                return str(value)
+
+        return span(initial) != span(data)
 
     def to_python(self, value):
         text = str(value).strip() if value is not None else ""
@@ -73,16 +130,59 @@ class EditVersionForm(forms.ModelForm):
                 if current is not None:
                     instance.edit_version = current
             self.initial["edit_version"] = current
+        self.shown_instance = self._as_shown() or instance
+
+    @property
+    def changed_data(self) -> list[str]:
+        # The version is bookkeeping, not an edit: a form that differs only there is unchanged.
+        return [name for name in super().changed_data if name != "edit_version"]
+
+    def _as_shown(self):
+        """The row as the submitted page showed it, when that is an older version than the one read now.
+
+        Then `has_changed()` compares what the editor sent with what the page showed them,
+        not with the row as someone else has since saved it: a row they did not touch is
+        left alone (not saved, not refused); a row they did edit is refused as a conflict.
+        """
+        instance = self.instance
+        if not self.is_bound or instance.pk is None or instance._state.adding:
+            return None
+        if getattr(instance, "_history", None) is not None:
+            return None
+        try:
+            shown = int(self.data.get(self.add_prefix("edit_version"), ""))
+        except (TypeError, ValueError):
+            return None
+        if shown == instance.edit_version:
+            return None
+        record = (
+            type(instance)
+            .history.filter(id=instance.pk, edit_version=shown)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        if record is None:
+            return None
+        past = record.instance
+        names = [f.name for f in type(instance)._meta.fields if f.name in self.fields and f.name != "edit_version"]
+        self.initial.update(forms.models.model_to_dict(past, fields=names))
+        return past
 
     def clean(self):
         cleaned = super().clean()
         self._check_edit_version(cleaned.get("edit_version"))
+        if cleaned.get("edit_version") is None and not self.has_error("edit_version"):
+            # The hidden field left empty: on an add page that means "new" (the model's default
+            # version); elsewhere the version this request read, as checked above.
+            cleaned["edit_version"] = self.instance.edit_version if self.instance.edit_version is not None else 0
         return cleaned
 
     def _check_edit_version(self, submitted: int | None) -> None:
         instance = self.instance
         if instance.pk is None or instance._state.adding:
             return
+        if not self.has_changed() and getattr(instance, "_history", None) is None:
+            return  # not saved (an unchanged inline row, a no-op save): nobody's edit is overwritten
         if submitted is None:
             if self.has_error("edit_version"):
                 return
@@ -189,8 +289,9 @@ class ClaimForm(EditVersionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.lo and self.instance.hi:
-            self.initial.setdefault("when", self.instance.span.edtf)
+        shown = self.shown_instance
+        if shown.pk and shown.lo and shown.hi:
+            self.initial["when"] = shown.span.edtf
 
     def clean(self):
         cleaned = super().clean()
@@ -258,4 +359,22 @@ class MilestoneForm(EditVersionForm):
         if predecessors:
             for problem in predecessor_problems(self.instance, cleaned.get("program"), predecessors):
                 self.add_error("predecessors", problem)
+
+
+class SourceForm(EditVersionForm):
+    """A new source whose text (or URL, or citation, when there is no text) is already stored is refused by name."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if isinstance(self.instance, Source) and self.instance.pk is None and not self.instance.content_hash:
+            digest = content_hash_for(
+                body=cleaned.get("body") or "", url=cleaned.get("url") or "", citation=cleaned.get("citation") or ""
+            )
+            existing = Source.objects.filter(content_hash=digest).first()
+            if existing is not None:
+                raise forms.ValidationError(
+                    _("This article is already stored as the source “%(source)s”."),
+                    code="duplicate_source",
+                    params={"source": existing},
+                )
         return cleaned
