@@ -62,6 +62,7 @@ def admin_requests(claim: Claim) -> list[tuple[str, str, dict]]:
     ]
     writes = {
         "post": "yes",  # confirms a delete page
+        "confirm": "yes",  # confirms a reject on the review screen
         "slug": "new",
         "name_ko": "새 사업",
         "title_ko": "바뀐 제목",
