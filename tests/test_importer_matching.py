@@ -169,6 +169,54 @@ class TestLeftOut:
         text = '시장은 "통합관제센터가 문을 여는 2026년은 항만의 새 출발이 될 것"이라고 말했다.'
         assert [e for e, *_ in found(text)] == []
 
+    def test_a_past_event_said_in_quotes_that_day_is_kept(self):
+        text = "항만공사는 “관제센터 구축 착수식을 열었다”고 21일 밝혔다."
+        assert found(text, published=dt.date(2025, 8, 21)) == [("21일", "control-kickoff", "event", "actual")]
+
+    def test_the_dateline_according_to_someone_is_not_a_claim(self):
+        text = "21일 항만공사에 따르면 크레인동은 다음 달 착공한다."
+        assert [e for e, *_ in found(text, published=dt.date(2025, 8, 21))] == ["다음 달"]
+
+    def test_a_year_opening_a_conference_name_is_not_a_date(self):
+        text = "항만공사 사장은 '2025 해양혁신콘퍼런스'에서 크레인동 착공을 약속했다."
+        assert found(text) == []
+
+    def test_no_new_milestone_from_a_bare_deadline_with_nothing_happening(self):
+        text = "배후단지에는 2030년까지 5천억원이 투입될 예정이다."
+        assert found(text) == []
+
+
+UMBRELLA = [
+    MilestoneRef("overall", "스마트항만 조성사업 (전체 구상)", kind="phase", aliases=("10년 계획",), cues=("10년",)),
+    MilestoneRef("phase-1", "1단계 크레인동 구축", kind="phase", cues=("1단계",)),
+]
+
+
+class TestUmbrella:
+    def found(self, text):
+        claims = extract(text, published=PUBLISHED, milestones=UMBRELLA, program_name="스마트항만 조성사업")
+        return [(c.expression, c.milestone_key) for c in claims]
+
+    def test_the_program_wide_milestone_needs_its_own_words(self):
+        assert self.found("스마트항만 조성사업 협력사는 2029년까지 매년 인재를 채용한다.") == []
+
+    def test_the_program_wide_milestone_is_found_by_its_cue(self):
+        text = "스마트항만 조성사업은 2021년부터 10년간 이어진다."
+        assert self.found(text) == [("2021년부터 10년간", "overall")]
+
+    def test_the_program_wide_milestone_takes_a_period_of_years(self):
+        assert self.found("스마트항만 조성사업은 2021년부터 2025년까지 진행된다.") == [
+            ("2021년부터 2025년까지", "overall")
+        ]
+
+
+def test_that_year_is_the_year_named_before():
+    text = "항만공사는 지난해 5월 크레인동 설계를 맡기고, 그해 11월 크레인동 착공에 들어갔다."
+    claims = found(text)
+    assert claims[-1][0] == "그해 11월"
+    got = extract(text, published=PUBLISHED, milestones=HARBOUR)[-1]
+    assert (got.span.lo, got.span.hi) == (dt.date(2024, 11, 1), dt.date(2024, 11, 30))
+
 
 class TestStatus:
     def test_held_that_day_is_reported_not_planned(self):
