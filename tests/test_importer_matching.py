@@ -181,6 +181,9 @@ class TestLeftOut:
         text = "항만공사 사장은 '2025 해양혁신콘퍼런스'에서 크레인동 착공을 약속했다."
         assert found(text) == []
 
+    def test_a_yearly_commitment_until_a_year_is_no_deadline(self):
+        assert found("2단계 사업 참여사는 2029년까지 매년 20명을 채용한다.") == []
+
     def test_no_new_milestone_from_a_bare_deadline_with_nothing_happening(self):
         text = "배후단지에는 2030년까지 5천억원이 투입될 예정이다."
         assert found(text) == []

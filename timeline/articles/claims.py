@@ -788,6 +788,7 @@ def is_year_in_name(sentence: str, mention: Mention) -> bool:
     return bool(quoted and _NAME_HEAD.search(quoted[0].rstrip()))  # a quoted name, not quoted speech
 
 
+_RECURRING = re.compile(r"^\s*(?:매년|매해|해마다|매달|매월|연간|every year|each year|annually)", re.I)
 _THAT_YEAR = re.compile(r"(?:그\s*해|같은\s*해|that year,?)\s*$", re.I)
 
 
@@ -903,6 +904,10 @@ def _candidate(
     span = mention.span
     if not anchored and span.precision == Precision.DAY and published - dt.timedelta(days=1) <= span.lo <= published:
         return None
+    if (mention.bound == "until" or mention.expression.endswith("까지")) and _RECURRING.match(
+        sentence.text[mention.end :]
+    ):
+        return None  # "2029년까지 매년 30명을 채용": a yearly commitment until then, not a milestone's date
     if span.precision == Precision.YEAR and sentence.text[mention.end : mention.end + 1] in ("은", "는"):
         return None  # the year is what the sentence talks about ("2021년은 원년이 될 것"), not when something happens
     status, status_cue = status_of(window, a, b, span=span, published=published, english=english)
