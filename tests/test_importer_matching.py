@@ -181,6 +181,10 @@ class TestLeftOut:
         text = "항만공사 사장은 '2025 해양혁신콘퍼런스'에서 크레인동 착공을 약속했다."
         assert found(text) == []
 
+    def test_from_a_year_on_is_a_date_even_as_the_topic(self):
+        text = "통합관제센터는 2026년부터는 야간에도 운영 중인 체제로 바뀐다."
+        assert [e for e, *_ in found(text)] == ["2026년부터"]
+
     def test_a_yearly_commitment_until_a_year_is_no_deadline(self):
         assert found("2단계 사업 참여사는 2029년까지 매년 20명을 채용한다.") == []
 

@@ -908,7 +908,11 @@ def _candidate(
         sentence.text[mention.end :]
     ):
         return None  # "2029년까지 매년 30명을 채용": a yearly commitment until then, not a milestone's date
-    if span.precision == Precision.YEAR and sentence.text[mention.end : mention.end + 1] in ("은", "는"):
+    if (
+        span.precision == Precision.YEAR
+        and mention.bound is None
+        and sentence.text[mention.end : mention.end + 1] in ("은", "는")
+    ):
         return None  # the year is what the sentence talks about ("2021년은 원년이 될 것"), not when something happens
     status, status_cue = status_of(window, a, b, span=span, published=published, english=english)
     threshold = MATCH_THRESHOLD if anchored else UNANCHORED_MATCH_THRESHOLD
