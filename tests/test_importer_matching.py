@@ -226,6 +226,14 @@ def test_that_year_is_the_year_named_before():
 
 
 class TestStatus:
+    def test_a_running_period_signed_today_is_planned(self):
+        text = "항만공사는 올해부터 2028년까지 4년간 통합관제센터 운영 계약을 맺었다."
+        assert found(text)[0][::3] == ("올해부터 2028년까지 4년간", "planned")
+
+    def test_a_running_period_since_a_past_year_is_reported(self):
+        text = "1단계 사업은 지난 2021년부터 8년간 이어지고 있다."
+        assert found(text)[0][::3] == ("지난 2021년부터 8년간", "actual")
+
     def test_held_that_day_is_reported_not_planned(self):
         text = "해양수산부 장관은 3일 항만에서 열린 관제센터 구축 착수식에 참석해 축사를 하겠다고 했다."
         assert found(text, published=dt.date(2025, 9, 3)) == [("3일", "control-kickoff", "event", "actual")]

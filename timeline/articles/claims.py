@@ -788,6 +788,7 @@ def is_year_in_name(sentence: str, mention: Mention) -> bool:
     return bool(quoted and _NAME_HEAD.search(quoted[0].rstrip()))  # a quoted name, not quoted speech
 
 
+_SINCE = re.compile(r"^\s*(?:지난|since\b)", re.I)
 _RECURRING = re.compile(r"^\s*(?:매년|매해|해마다|매달|매월|연간|every year|each year|annually)", re.I)
 _THAT_YEAR = re.compile(r"(?:그\s*해|같은\s*해|that year,?)\s*$", re.I)
 
@@ -915,6 +916,10 @@ def _candidate(
     ):
         return None  # the year is what the sentence talks about ("2021년은 원년이 될 것"), not when something happens
     status, status_cue = status_of(window, a, b, span=span, published=published, english=english)
+    if field == BOTH and span.lo <= published < span.hi:
+        # A period still running: what has begun is reported ("지난 2020년부터 10년간"); one signed or announced
+        # today ("올해부터 2024년까지 4년간 계약을 체결했다") is a plan however past the verb.
+        status = ACTUAL if _SINCE.match(mention.expression) else PLANNED
     threshold = MATCH_THRESHOLD if anchored else UNANCHORED_MATCH_THRESHOLD
     clause, rest = clause_of(sentence.text, mention.start, mention.end)
     clause_lo, clause_hi = clause_bounds(sentence.text, mention.start, mention.end)
