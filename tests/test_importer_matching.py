@@ -185,6 +185,16 @@ class TestLeftOut:
         text = "통합관제센터는 2026년부터는 야간에도 운영 중인 체제로 바뀐다."
         assert [e for e, *_ in found(text)] == ["2026년부터"]
 
+    def test_the_old_date_of_a_moved_plan_is_left_out(self):
+        text = "크레인동은 당초 올해 10월 착공할 계획이었으나 내년 2월로 미뤄졌다."
+        assert [e for e, *_ in found(text)] == ["내년 2월"]
+        text = "통합관제센터 건물은 올해 말까지 준공할 예정이었지만 내년 상반기로 늦춰졌다."
+        assert [e for e, *_ in found(text)] == ["내년 상반기"]
+
+    def test_a_plan_missed_without_a_new_date_is_kept(self):
+        text = "통합관제센터 건물은 올해 말까지 준공할 예정이었지만 시공사가 공사를 멈췄다."
+        assert [e for e, *_ in found(text)] == ["올해 말까지"]
+
     def test_a_yearly_commitment_until_a_year_is_no_deadline(self):
         assert found("2단계 사업 참여사는 2029년까지 매년 20명을 채용한다.") == []
 

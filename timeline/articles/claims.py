@@ -788,6 +788,23 @@ def is_year_in_name(sentence: str, mention: Mention) -> bool:
     return bool(quoted and _NAME_HEAD.search(quoted[0].rstrip()))  # a quoted name, not quoted speech
 
 
+_WAS_PLANNED_BEFORE = re.compile(r"(?:당초|애초|원래|기존)\s*(?:\S+\s*){0,2}$")
+_WAS_PLANNED_AFTER = re.compile(
+    r"^\S{0,4}\s*(?:\S+\s+){0,2}?\S*(?:계획이었|예정이었|목표였|계획했던|예정했던|계획하던)"
+)
+_MOVED_TO = re.compile(r"^\s*(?:으로|로)\s*(?:\S+\s+){0,2}?\S*(?:연기|지연|미뤄|미루|늦춰|늦어|변경|조정|앞당)")
+
+
+def is_superseded(sentence: str, mention: Mention, mentions: Sequence[Mention]) -> bool:
+    """The old date of a plan moved in the same sentence ("당초 올해 말까지 … 계획이었으나 내년 초로 미뤄졌다")."""
+    was_planned = _WAS_PLANNED_BEFORE.search(sentence[: mention.start]) or _WAS_PLANNED_AFTER.match(
+        sentence[mention.end :]
+    )
+    if not was_planned:
+        return False
+    return any(m.start >= mention.end and _MOVED_TO.match(sentence[m.end :]) for m in mentions)
+
+
 _SINCE = re.compile(r"^\s*(?:지난|since\b)", re.I)
 _RECURRING = re.compile(r"^\s*(?:매년|매해|해마다|매달|매월|연간|every year|each year|annually)", re.I)
 _THAT_YEAR = re.compile(r"(?:그\s*해|같은\s*해|that year,?)\s*$", re.I)
@@ -855,7 +872,11 @@ def extract(
                 last_year = read[-1].span.lo.year
         mentions = read
         for mention in mentions:
-            if is_statement_date(sentence.text, mention, published) or is_year_in_name(sentence.text, mention):
+            if (
+                is_statement_date(sentence.text, mention, published)
+                or is_year_in_name(sentence.text, mention)
+                or is_superseded(sentence.text, mention, mentions)
+            ):
                 continue
             candidate = _candidate(
                 sentence,
