@@ -173,6 +173,13 @@ class TestLeftOut:
         text = "항만공사는 “관제센터 구축 착수식을 열었다”고 21일 밝혔다."
         assert found(text, published=dt.date(2025, 8, 21)) == [("21일", "control-kickoff", "event", "actual")]
 
+    def test_last_day_told_as_past_is_not_the_dateline(self):
+        text = "해양데이터센터 유치위원회는 지난 20일 목포에서 첫 회의를 가졌다."
+        assert found(text, published=dt.date(2025, 8, 21)) == [("지난 20일", "offshore-centre", "event", "actual")]
+        assert (
+            found("해양데이터센터 유치위원회는 20일 목포에서 첫 회의를 가졌다.", published=dt.date(2025, 8, 21)) == []
+        )
+
     def test_the_dateline_according_to_someone_is_not_a_claim(self):
         text = "21일 항만공사에 따르면 크레인동은 다음 달 착공한다."
         assert [e for e, *_ in found(text, published=dt.date(2025, 8, 21))] == ["다음 달"]

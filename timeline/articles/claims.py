@@ -924,8 +924,13 @@ def _candidate(
     field, cue = field_of(window, a, b, mention=mention, english=english)
     anchored = (cue is not None and cue.kind != BOTH) or mention.bound is not None or "부터" in mention.expression
     span = mention.span
-    if not anchored and span.precision == Precision.DAY and published - dt.timedelta(days=1) <= span.lo <= published:
-        return None
+    if (
+        not anchored
+        and span.precision == Precision.DAY
+        and published - dt.timedelta(days=1) <= span.lo <= published
+        and not _SINCE.match(mention.expression)
+    ):
+        return None  # the dateline ("10일 국회에서"); "지난 10일" is told as past, not as the day of the report
     if (mention.bound == "until" or mention.expression.endswith("까지")) and _RECURRING.match(
         sentence.text[mention.end :]
     ):
