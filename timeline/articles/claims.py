@@ -27,11 +27,19 @@ date mention found by `timeline.articles.dates.find_dates` becomes a candidate:
 Mentions that are skipped, on purpose:
 
 - the article's own dateline: a single day on or the day before publication with no
-  schedule-field cue near it ("13일 인터뷰에 나선 임 단장은", "12일 밝혔다");
+  schedule-field cue near it ("13일 인터뷰에 나선 임 단장은", "12일 밝혔다"; not "지난 12일"),
+  a day followed by a verb of saying unless a past event is what was said, and a day
+  opening "… 에 따르면";
+- the old date of a plan moved in the same sentence ("당초 10월 … 계획이었으나 내년 2월로
+  미뤄졌다") and a deadline of a yearly commitment ("2029년까지 매년 …");
+- a date with no milestone and no cue saying what happens (no new milestone from it);
 - a date that matches no milestone and has no field cue and no 부터/까지 (a duration like
   "지난 30여년 간 정보통신 분야에서", "지난해에만 125개 과제를 지원했는데"): there is nothing
   to call a new milestone, and an editor would only delete it;
-- a repeat of the same date, field and status for the same milestone (or proposal).
+- a repeat of the same date for the same milestone (or proposal): the first reading stands.
+
+The program-wide milestone (its title carries most of the program's name) shares words with
+every sentence, so it takes a date only with its own aliases or cue words, or a period of years.
 """
 
 from __future__ import annotations
