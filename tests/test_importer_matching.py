@@ -169,8 +169,88 @@ class TestLeftOut:
         text = '시장은 "통합관제센터가 문을 여는 2026년은 항만의 새 출발이 될 것"이라고 말했다.'
         assert [e for e, *_ in found(text)] == []
 
+    def test_a_past_event_said_in_quotes_that_day_is_kept(self):
+        text = "항만공사는 “관제센터 구축 착수식을 열었다”고 21일 밝혔다."
+        assert found(text, published=dt.date(2025, 8, 21)) == [("21일", "control-kickoff", "event", "actual")]
+
+    def test_last_day_told_as_past_is_not_the_dateline(self):
+        text = "해양데이터센터 유치위원회는 지난 20일 목포에서 첫 회의를 가졌다."
+        assert found(text, published=dt.date(2025, 8, 21)) == [("지난 20일", "offshore-centre", "event", "actual")]
+        assert (
+            found("해양데이터센터 유치위원회는 20일 목포에서 첫 회의를 가졌다.", published=dt.date(2025, 8, 21)) == []
+        )
+
+    def test_the_dateline_according_to_someone_is_not_a_claim(self):
+        text = "21일 항만공사에 따르면 크레인동은 다음 달 착공한다."
+        assert [e for e, *_ in found(text, published=dt.date(2025, 8, 21))] == ["다음 달"]
+
+    def test_a_year_opening_a_conference_name_is_not_a_date(self):
+        text = "항만공사 사장은 '2025 해양혁신콘퍼런스'에서 크레인동 착공을 약속했다."
+        assert found(text) == []
+
+    def test_from_a_year_on_is_a_date_even_as_the_topic(self):
+        text = "통합관제센터는 2026년부터는 야간에도 운영 중인 체제로 바뀐다."
+        assert [e for e, *_ in found(text)] == ["2026년부터"]
+
+    def test_the_old_date_of_a_moved_plan_is_left_out(self):
+        text = "크레인동은 당초 올해 10월 착공할 계획이었으나 내년 2월로 미뤄졌다."
+        assert [e for e, *_ in found(text)] == ["내년 2월"]
+        text = "통합관제센터 건물은 올해 말까지 준공할 예정이었지만 내년 상반기로 늦춰졌다."
+        assert [e for e, *_ in found(text)] == ["내년 상반기"]
+
+    def test_a_plan_missed_without_a_new_date_is_kept(self):
+        text = "통합관제센터 건물은 올해 말까지 준공할 예정이었지만 시공사가 공사를 멈췄다."
+        assert [e for e, *_ in found(text)] == ["올해 말까지"]
+
+    def test_a_yearly_commitment_until_a_year_is_no_deadline(self):
+        assert found("2단계 사업 참여사는 2029년까지 매년 20명을 채용한다.") == []
+
+    def test_no_new_milestone_from_a_bare_deadline_with_nothing_happening(self):
+        text = "배후단지에는 2030년까지 5천억원이 투입될 예정이다."
+        assert found(text) == []
+
+
+UMBRELLA = [
+    MilestoneRef("overall", "스마트항만 조성사업 (전체 구상)", kind="phase", aliases=("10년 계획",), cues=("10년",)),
+    MilestoneRef("phase-1", "1단계 크레인동 구축", kind="phase", cues=("1단계",)),
+]
+
+
+class TestUmbrella:
+    def found(self, text):
+        claims = extract(text, published=PUBLISHED, milestones=UMBRELLA, program_name="스마트항만 조성사업")
+        return [(c.expression, c.milestone_key) for c in claims]
+
+    def test_the_program_wide_milestone_needs_its_own_words(self):
+        assert self.found("스마트항만 조성사업 협력사는 2029년까지 매년 인재를 채용한다.") == []
+
+    def test_the_program_wide_milestone_is_found_by_its_cue(self):
+        text = "스마트항만 조성사업은 2021년부터 10년간 이어진다."
+        assert self.found(text) == [("2021년부터 10년간", "overall")]
+
+    def test_the_program_wide_milestone_takes_a_period_of_years(self):
+        assert self.found("스마트항만 조성사업은 2021년부터 2025년까지 진행된다.") == [
+            ("2021년부터 2025년까지", "overall")
+        ]
+
+
+def test_that_year_is_the_year_named_before():
+    text = "항만공사는 지난해 5월 크레인동 설계를 맡기고, 그해 11월 크레인동 착공에 들어갔다."
+    claims = found(text)
+    assert claims[-1][0] == "그해 11월"
+    got = extract(text, published=PUBLISHED, milestones=HARBOUR)[-1]
+    assert (got.span.lo, got.span.hi) == (dt.date(2024, 11, 1), dt.date(2024, 11, 30))
+
 
 class TestStatus:
+    def test_a_running_period_signed_today_is_planned(self):
+        text = "항만공사는 올해부터 2028년까지 4년간 통합관제센터 운영 계약을 맺었다."
+        assert found(text)[0][::3] == ("올해부터 2028년까지 4년간", "planned")
+
+    def test_a_running_period_since_a_past_year_is_reported(self):
+        text = "1단계 사업은 지난 2021년부터 8년간 이어지고 있다."
+        assert found(text)[0][::3] == ("지난 2021년부터 8년간", "actual")
+
     def test_held_that_day_is_reported_not_planned(self):
         text = "해양수산부 장관은 3일 항만에서 열린 관제센터 구축 착수식에 참석해 축사를 하겠다고 했다."
         assert found(text, published=dt.date(2025, 9, 3)) == [("3일", "control-kickoff", "event", "actual")]

@@ -27,11 +27,19 @@ date mention found by `timeline.articles.dates.find_dates` becomes a candidate:
 Mentions that are skipped, on purpose:
 
 - the article's own dateline: a single day on or the day before publication with no
-  schedule-field cue near it ("13일 인터뷰에 나선 임 단장은", "12일 밝혔다");
+  schedule-field cue near it ("13일 인터뷰에 나선 임 단장은", "12일 밝혔다"; not "지난 12일"),
+  a day followed by a verb of saying unless a past event is what was said, and a day
+  opening "… 에 따르면";
+- the old date of a plan moved in the same sentence ("당초 10월 … 계획이었으나 내년 2월로
+  미뤄졌다") and a deadline of a yearly commitment ("2029년까지 매년 …");
+- a date with no milestone and no cue saying what happens (no new milestone from it);
 - a date that matches no milestone and has no field cue and no 부터/까지 (a duration like
   "지난 30여년 간 정보통신 분야에서", "지난해에만 125개 과제를 지원했는데"): there is nothing
   to call a new milestone, and an editor would only delete it;
-- a repeat of the same date, field and status for the same milestone (or proposal).
+- a repeat of the same date for the same milestone (or proposal): the first reading stands.
+
+The program-wide milestone (its title carries most of the program's name) shares words with
+every sentence, so it takes a date only with its own aliases or cue words, or a period of years.
 """
 
 from __future__ import annotations
@@ -392,6 +400,7 @@ SAME_INTERVAL_BONUS = 0.12
 SAME_WORDS_BONUS = 0.1
 HEADLINE_WEIGHT = 0.3
 PHASE_SHORT_DATE_PENALTY = 0.3
+UMBRELLA_SHARE = 0.6  # of the program name's units the title carries
 
 
 START_NOUNS = frozenset({"groundbreaking", "kickoff", "opening", "service", "launch"})
@@ -487,6 +496,14 @@ class Matcher:
             df.update(target.all_units)
         n = max(len(self.targets), 1)
         generic = units(program_name)
+        # The umbrella milestone (the whole program under its own name): every sentence shares its words,
+        # so only its own aliases or cue words near a date ("10년", "전체 구상"), or a period of years, say a date
+        # is the program's.
+        self.umbrella = {
+            t.ref.key
+            for t in self.targets
+            if generic and len(units(t.ref.title_ko) & generic) >= UMBRELLA_SHARE * len(generic)
+        }
         self.weight = {
             unit: math.log(1 + n / count) * (GENERIC_WEIGHT if unit in generic else 1.0) for unit, count in df.items()
         }
@@ -506,6 +523,10 @@ class Matcher:
             if topic:
                 best = max(best, self._share(topic, weights))
         return best
+
+    def alias_near(self, target: _Target, sentence: set[str]) -> bool:
+        """One of the milestone's own aliases (not its title) in full in the date's sentence."""
+        return any(name <= sentence for name in target.names[2:])
 
     def cue_score(self, target: _Target, places: Sequence[tuple[str, float]]) -> tuple[float, bool]:
         total, near = 0.0, False
@@ -576,6 +597,13 @@ class Matcher:
             cues, cue_near = self.cue_score(target, places)
             if not name and not cues:
                 continue
+            if (
+                target.ref.key in self.umbrella
+                and not cue_near
+                and not self.alias_near(target, sentence)
+                and not (evidence.span is not None and _years(evidence.span) >= 2)
+            ):
+                continue  # a year or a deadline of something the program does, not the program's own span
             if not (target.all_units & sentence) and not cue_near and name < 0.5:
                 name *= 0.5  # named only in earlier sentences: the subject may have changed since
             score = (
@@ -700,7 +728,8 @@ _STATEMENT = re.compile(
     r"^\s*(?:오전|오후|새벽|밤)?\s*(?:[^\s,.]{1,12}(?:에서|을\s*통해|를\s*통해)\s*)?"
     r"(?:밝혔|말했|전했|설명했|강조했|덧붙였|알렸|발표했|공개했|보도했|주장했|답했|언급했|당부했)"
 )
-_SAID_PAST_EVENT = re.compile(r"(?:했|됐|되었|였|었|았|쳤|졌|렸)다고\s*$")
+_ACCORDING_TO = re.compile(r"^\s*(?:[^\s,.]{1,15}\s+){0,3}?[^\s,.]{1,15}에\s*따르면")
+_SAID_PAST_EVENT = re.compile(r"(?:했|됐|되었|였|었|았|쳤|졌|렸)다\s*[\"'”’]?\s*고\s*$")
 # A year that is part of a name: "2025년 제6회 위원회", "2024년도 예산".
 _YEAR_IN_NAME = re.compile(r"^\s*(?:도\s*)?(?:제\s*\d+\s*(?:회|차|기)|\d+\s*차\s)")
 # Opening and closing words that put an event on a span's start or end ("개교" starts a course).
@@ -740,6 +769,8 @@ def is_statement_date(sentence: str, mention: Mention, published: dt.date) -> bo
     span = mention.span
     if span.precision != Precision.DAY or not (published - dt.timedelta(days=3) <= span.lo <= published):
         return False
+    if _ACCORDING_TO.match(sentence[mention.end :]) and not sentence[: mention.start].strip():
+        return True  # the news dateline: "5일 시에 따르면 …" is when the city said it, not when it happened
     if not _STATEMENT.match(sentence[mention.end :]):
         return False
     return not _SAID_PAST_EVENT.search(sentence[: mention.start])
@@ -747,7 +778,8 @@ def is_statement_date(sentence: str, mention: Mention, published: dt.date) -> bo
 
 _NAME_HEAD = re.compile(
     r"(?:사업|계획|프로젝트|대회|포럼|행사|전략|정책|위원회|공모전?|센터|축제|박람회|엑스포|아카데미|캠프|과정|"
-    r"plan|project|programme|program|forum|festival|expo)$",
+    r"[컨콘]퍼런스|세미나|심포지엄|토론회|설명회|페스티벌|어워즈|시상식|주간|"
+    r"plan|project|programme|program|forum|festival|expo|conference|summit|symposium|week)$",
     re.I,
 )
 
@@ -762,6 +794,41 @@ def is_year_in_name(sentence: str, mention: Mention) -> bool:
         return False
     quoted = re.match(r"[^'\"’”」』》>]{0,40}", sentence[mention.end :])
     return bool(quoted and _NAME_HEAD.search(quoted[0].rstrip()))  # a quoted name, not quoted speech
+
+
+_WAS_PLANNED_BEFORE = re.compile(r"(?:당초|애초|원래|기존)\s*(?:\S+\s*){0,2}$")
+_WAS_PLANNED_AFTER = re.compile(
+    r"^\S{0,4}\s*(?:\S+\s+){0,2}?\S*(?:계획이었|예정이었|목표였|계획했던|예정했던|계획하던)"
+)
+_MOVED_TO = re.compile(r"^\s*(?:으로|로)\s*(?:\S+\s+){0,2}?\S*(?:연기|지연|미뤄|미루|늦춰|늦어|변경|조정|앞당)")
+
+
+def is_superseded(sentence: str, mention: Mention, mentions: Sequence[Mention]) -> bool:
+    """The old date of a plan moved in the same sentence ("당초 올해 말까지 … 계획이었으나 내년 초로 미뤄졌다")."""
+    was_planned = _WAS_PLANNED_BEFORE.search(sentence[: mention.start]) or _WAS_PLANNED_AFTER.match(
+        sentence[mention.end :]
+    )
+    if not was_planned:
+        return False
+    return any(m.start >= mention.end and _MOVED_TO.match(sentence[m.end :]) for m in mentions)
+
+
+_SINCE = re.compile(r"^\s*(?:지난|since\b)", re.I)
+_RECURRING = re.compile(r"^\s*(?:매년|매해|해마다|매달|매월|연간|every year|each year|annually)", re.I)
+_THAT_YEAR = re.compile(r"(?:그\s*해|같은\s*해|that year,?)\s*$", re.I)
+
+
+def that_year(sentence: str, mention: Mention, year: int | None) -> Mention:
+    """ "그해 11월", "같은 해 3월": a month or day in the year last named before it, not the publication's."""
+    before = _THAT_YEAR.search(sentence[: mention.start])
+    if before is None or year is None or mention.span.precision not in (Precision.MONTH, Precision.DAY):
+        return mention
+    try:
+        span = DateSpan(mention.span.lo.replace(year=year), mention.span.hi.replace(year=year), mention.span.precision)
+    except (ValueError, OverflowError):
+        return mention  # 29 February in a year without one
+    expression = sentence[before.start() : mention.end]
+    return replace(mention, span=span, start=before.start(), expression=expression)
 
 
 def confidence_of(ranked: Sequence[tuple[float, MilestoneRef]], *, anchored: bool, status_cue: bool) -> float:
@@ -796,6 +863,7 @@ def extract(
         sentences.append(Sentence(title, -len(title) - 1, -1))
     found: list[Candidate] = []
     seen: set[tuple] = set()
+    last_year: int | None = None
     for index, sentence in enumerate(sentences):
         mentions = find_dates(sentence.text, published)
         if not mentions:
@@ -805,8 +873,18 @@ def extract(
             for s in sentences[max(0, index - CONTEXT_SENTENCES) : index]
             if sentence.paragraph >= 0 and s.paragraph >= sentence.paragraph - 1
         )
+        read: list[Mention] = []
         for mention in mentions:
-            if is_statement_date(sentence.text, mention, published) or is_year_in_name(sentence.text, mention):
+            read.append(that_year(sentence.text, mention, last_year))
+            if read[-1].span.lo.year == read[-1].span.hi.year:
+                last_year = read[-1].span.lo.year
+        mentions = read
+        for mention in mentions:
+            if (
+                is_statement_date(sentence.text, mention, published)
+                or is_year_in_name(sentence.text, mention)
+                or is_superseded(sentence.text, mention, mentions)
+            ):
                 continue
             candidate = _candidate(
                 sentence,
@@ -828,7 +906,9 @@ def extract(
                 candidate = replace(candidate, field=EVENT)
             elif kind in ("span", "phase") and candidate.field != BOTH:
                 candidate = replace(candidate, field=span_field(candidate, mention))
-            key = (candidate.milestone_key or candidate.proposed_title, candidate.field, candidate.span)
+            # One claim per milestone and date: a repeat (the headline, a caption, a summary) reads the
+            # same date again, perhaps with another cue; the first, fullest reading stands.
+            key = (candidate.milestone_key or candidate.proposed_title, candidate.span)
             if key in seen:
                 continue
             seen.add(key)
@@ -852,11 +932,28 @@ def _candidate(
     field, cue = field_of(window, a, b, mention=mention, english=english)
     anchored = (cue is not None and cue.kind != BOTH) or mention.bound is not None or "부터" in mention.expression
     span = mention.span
-    if not anchored and span.precision == Precision.DAY and published - dt.timedelta(days=1) <= span.lo <= published:
-        return None
-    if span.precision == Precision.YEAR and sentence.text[mention.end : mention.end + 1] in ("은", "는"):
+    if (
+        not anchored
+        and span.precision == Precision.DAY
+        and published - dt.timedelta(days=1) <= span.lo <= published
+        and not _SINCE.match(mention.expression)
+    ):
+        return None  # the dateline ("10일 국회에서"); "지난 10일" is told as past, not as the day of the report
+    if (mention.bound == "until" or mention.expression.endswith("까지")) and _RECURRING.match(
+        sentence.text[mention.end :]
+    ):
+        return None  # "2029년까지 매년 30명을 채용": a yearly commitment until then, not a milestone's date
+    if (
+        span.precision == Precision.YEAR
+        and mention.bound is None
+        and sentence.text[mention.end : mention.end + 1] in ("은", "는")
+    ):
         return None  # the year is what the sentence talks about ("2021년은 원년이 될 것"), not when something happens
     status, status_cue = status_of(window, a, b, span=span, published=published, english=english)
+    if field == BOTH and span.lo <= published < span.hi:
+        # A period still running: what has begun is reported ("지난 2020년부터 10년간"); one signed or announced
+        # today ("올해부터 2024년까지 4년간 계약을 체결했다") is a plan however past the verb.
+        status = ACTUAL if _SINCE.match(mention.expression) else PLANNED
     threshold = MATCH_THRESHOLD if anchored else UNANCHORED_MATCH_THRESHOLD
     clause, rest = clause_of(sentence.text, mention.start, mention.end)
     clause_lo, clause_hi = clause_bounds(sentence.text, mention.start, mention.end)
@@ -869,7 +966,8 @@ def _candidate(
     ranked = matcher.ranked(evidence, cue=cue)
     match = ranked[0][0] if ranked else 0.0
     ref = ranked[0][1] if ranked and match >= threshold else None
-    if ref is None and not anchored:
+    if ref is None and (not anchored or cue is None):
+        # no milestone, and neither an event nor a period to call a new one ("2030년까지 1조 원이 투입된다")
         return None
     window_start = mention.start - a
     cue_at = window_start + cue.start if cue else 0
