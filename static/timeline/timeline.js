@@ -92,7 +92,10 @@
     panel.replaceChildren();
     panel.hidden = true;
     panel.removeAttribute("aria-labelledby");
-    const back = opener && opener.isConnected ? opener : document.getElementById("milestones-table");
+    // The timeline may have been refreshed meanwhile (a filter): go back to the same milestone's new link.
+    const href = opener && opener.getAttribute && opener.getAttribute("href");
+    const again = href && document.querySelector("table.milestones a[data-panel][href='" + CSS.escape(href) + "']");
+    const back = opener && opener.isConnected ? opener : again || document.getElementById("milestones-table");
     opener = null;
     if (back) back.focus();
   }

@@ -64,7 +64,7 @@ def test_keyboard_only_filter_open_read_close(browser, live_server, gwangju, wid
     dialog = page.get_by_role("dialog")
     expect(dialog.locator(f".milestone-panel[data-key='{KEY}']")).to_be_visible(timeout=20_000)  # a busy CI box
     expect(dialog).to_have_accessible_name(Milestone.objects.get(key=KEY).title_ko)
-    page.wait_for_function("() => document.getElementById('panel').contains(document.activeElement)")
+    page.wait_for_function("() => document.getElementById('panel').contains(document.activeElement)", polling=100)
     expect(page.locator("#panel [data-close-panel]")).to_be_focused()
     expect(page.locator("#panel [data-close-panel]")).to_be_in_viewport()
 
@@ -87,7 +87,7 @@ def test_keyboard_only_filter_open_read_close(browser, live_server, gwangju, wid
 
     # The Close button does the same.
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.getElementById('panel').contains(document.activeElement)")
+    page.wait_for_function("() => document.getElementById('panel').contains(document.activeElement)", polling=100)
     page.keyboard.press("Enter")  # on the focused Close button
     expect(page.locator("#panel")).to_be_hidden()
     expect(page.locator(f"table.milestones a[href*='/{KEY}/']")).to_be_focused()
