@@ -566,9 +566,6 @@ def gantt(
 
     drawn_in_order = (plan, plan_edges, actual, actual_edges, event_edges, baseline)
     markers = (baseline_lines, baseline_events, planned_events, actual_events, conflicts, problems, undated)
-    # The legend keys "planned" and "actual" in their own colours, not in whichever status came first.
-    for trace, status in ((plan, "planned"), (planned_events, "planned"), (actual, "done"), (actual_events, "done")):
-        _swatch_first(trace, STATUS_COLORS[status])
     traces = [trace for trace in (*drawn_in_order, *markers) if trace["y"]]
     # The first trace drawn of a group carries the legend entry for all of them.
     for group in ("uncertain", "baseline"):
@@ -628,25 +625,6 @@ def gantt(
             },
         },
     }
-
-
-def _swatch_first(trace: dict, color: str) -> None:
-    """Plotly's legend draws a trace's key in its first point's colour: put a point of `color` first
-    (for markers, an empty point when none has that colour)."""
-    marker = trace["marker"]
-    paint = marker["line"]["color"] if trace["type"] == "bar" else marker["color"]
-    if not isinstance(paint, list) or not paint or paint[0] == color:
-        return
-    lists = {id(v): v for v in (trace["y"], trace["x"], trace.get("base"), marker["color"], marker["line"]["color"])}
-    if color in paint:
-        i = paint.index(color)
-        for values in lists.values():
-            if isinstance(values, list):
-                values.insert(0, values.pop(i))
-    elif trace["type"] == "scatter":
-        trace["y"].insert(0, None)
-        trace["x"].insert(0, None)
-        paint.insert(0, color)
 
 
 # The chart's key, drawn in HTML beside the chart (Plotly's legend is off: it covered the plot
