@@ -143,14 +143,12 @@ def test_hover_label_is_sent_once_per_row(rows):
     assert meta["urls"] == ["/m/phase/", "/m/building/", "/m/undated/"]
 
 
-def test_cached_drawing_gives_the_same_figure(rows):
-    from dataclasses import replace
+def test_an_undated_row_draws_no_segments_only_the_undated_mark(rows):
+    from timeline.charts import segments
 
-    from timeline.charts import drawing
-
-    cached = [replace(r, drawing=drawing(r.schedule)) for r in rows]
-    assert gantt(cached, today=TODAY) == gantt(rows, today=TODAY)
-    assert drawing(rows[2].schedule)["segments"] == []
+    assert segments(rows[2].schedule) == []
+    undated = next(t for t in gantt(rows, today=TODAY)["data"] if t["name"] == "날짜 미상")
+    assert undated["y"] == [2]
 
 
 def test_work_under_way_runs_to_today():

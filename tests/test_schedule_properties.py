@@ -164,4 +164,4 @@ def test_any_date_from_year_1_to_9999_draws(known, as_of, show):
     lo, hi = figure["layout"]["xaxis"]["range"]
     assert "0001-01-01" <= lo <= hi <= "9999-12-31"
     charts.trend(schedule, today=TODAY)
-    charts.drawing(schedule)
+    charts.segments(schedule)

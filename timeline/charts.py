@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape, unescape
+from html import escape
 
 from .dates import DateSpan
 from .schedule import Schedule, delay_in_unit
@@ -183,8 +184,6 @@ class Row:
     depth: int = 0
     group: str = ""
     latest_source: str = ""
-    # `drawing(schedule)`, when the caller has it cached (the milestone's cached schedule does).
-    drawing: dict | None = None
     # Proposed by the importer and not accepted yet: only editors see such rows, marked.
     draft: bool = False
 
@@ -238,6 +237,7 @@ PLANNED_CODES = frozenset(
 )
 ACTUAL_CODES = frozenset({ACTUAL, ACTUAL_EDGE, ACTUAL_EVENT_EDGE, ACTUAL_EVENT, ACTUAL_CONFLICT, ACTUAL_TO_TODAY})
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+ONE_DAY = dt.timedelta(days=1)
 HOVER_SLOTS = ("planned_start", "actual_start", "planned_end", "actual_end")
 
 
@@ -252,62 +252,65 @@ def _segment(code: int, lo: dt.date, hi: dt.date) -> list[int]:
 
 def _core_and_edges(first: DateSpan, last: DateSpan) -> tuple[tuple[dt.date, dt.date] | None, list[DateSpan]]:
     """The certain middle of a period from `first` to `last`, and the uncertain bands at its ends."""
-    one_day = dt.timedelta(days=1)
+    first_band, last_band = first.hi != first.lo, last.hi != last.lo
     # A band that ends on the last day there is (9999-12-31) leaves no certain day after it.
-    core_lo = (first.hi + one_day if first.hi < dt.date.max else None) if first.days > 1 else first.lo
-    core_hi = (last.lo - one_day if last.lo > dt.date.min else None) if last.days > 1 else last.hi
+    core_lo = (first.hi + ONE_DAY if first.hi < dt.date.max else None) if first_band else first.lo
+    core_hi = (last.lo - ONE_DAY if last.lo > dt.date.min else None) if last_band else last.hi
     if core_lo is None or core_hi is None or core_lo > core_hi:
         return None, [DateSpan.range(min(first.lo, last.lo), max(first.hi, last.hi))]
-    return (core_lo, core_hi), sorted({s for s in (first, last) if s.days > 1})
+    if first_band and last_band and first != last:
+        return (core_lo, core_hi), sorted((first, last))
+    return (core_lo, core_hi), [first] if first_band else [last] if last_band else []
 
 
-def drawing(schedule: Schedule) -> dict:
+def segments(schedule: Schedule) -> list[list[int]]:
     """What a schedule looks like on the Gantt, whatever the day, filter or language.
 
-    `segments` are `[code, start ms, length ms]` (markers: length 0); `dates` holds the
-    hover lines for the dates, per language. Milestones cache this with their schedule
-    (it changes only when their claims do), so the page only assembles it; the status,
-    and with it the colour, is the one thing that ages and is applied per request.
+    `[code, start ms, length ms]` per mark (markers: length 0). The status, and with it
+    the colour, and the day the page describes are applied by `gantt`.
     """
     s = schedule
-    segments: list[list[int]] = []
+    out: list[list[int]] = []
     if s.kind == "event":
         if s.planned_end and not s.actual_end:
             span = s.planned_end.span
             if span.days > 1:
-                segments.append(_segment(PLANNED_EVENT_EDGE, span.lo, span.hi))
-            segments.append([PLANNED_EVENT, _ms(span.mid), 0])
+                out.append(_segment(PLANNED_EVENT_EDGE, span.lo, span.hi))
+            out.append([PLANNED_EVENT, _ms(span.mid), 0])
         if s.actual_end:
             span = s.actual_end.span
             if span.days > 1:
-                segments.append(_segment(ACTUAL_EVENT_EDGE, span.lo, span.hi))
-            segments.append([ACTUAL_EVENT, _ms(span.mid), 0])
+                out.append(_segment(ACTUAL_EVENT_EDGE, span.lo, span.hi))
+            out.append([ACTUAL_EVENT, _ms(span.mid), 0])
     else:
         if s.planned_start or s.planned_end:
             first, last = s.planned_start or s.planned_end, s.planned_end or s.planned_start
             core, edges = _core_and_edges(first.span, last.span)
             if core:
-                segments.append(_segment(PLAN, *core))
-            segments.extend(_segment(PLAN_EDGE, edge.lo, edge.hi) for edge in edges)
+                out.append(_segment(PLAN, *core))
+            out.extend(_segment(PLAN_EDGE, edge.lo, edge.hi) for edge in edges)
         if s.actual_end:
             core, edges = _core_and_edges((s.actual_start or s.actual_end).span, s.actual_end.span)
             if core:
-                segments.append(_segment(ACTUAL, *core))
-            segments.extend(_segment(ACTUAL_EDGE, edge.lo, edge.hi) for edge in edges)
+                out.append(_segment(ACTUAL, *core))
+            out.extend(_segment(ACTUAL_EDGE, edge.lo, edge.hi) for edge in edges)
         elif s.actual_start:
             span = s.actual_start.span
-            segments.append(_segment(ACTUAL_EDGE if span.days > 1 else ACTUAL, span.lo, span.hi))
+            out.append(_segment(ACTUAL_EDGE if span.days > 1 else ACTUAL, span.lo, span.hi))
             # Under way: the bar runs on from the start to the day the page describes (see `gantt`).
-            segments.append([ACTUAL_TO_TODAY, _ms(span.hi) + DAY_MS, 0])
-    segments.extend(_baseline_segments(s))
-    marked: set[str] = set()
-    for conflict in s.conflicts:
-        if conflict.slot not in marked:
-            marked.add(conflict.slot)
-            code = PLANNED_CONFLICT if conflict.slot.startswith("planned") else ACTUAL_CONFLICT
-            segments.append([code, _ms(max(span.hi for span in conflict.spans)), 0])
-    segments.extend([PROBLEM, _ms(problem.on), 0] for problem in s.problems if problem.on)
-    return {"segments": segments, "dates": {language: _date_lines(s, language) for language in ("ko", "en")}}
+            out.append([ACTUAL_TO_TODAY, _ms(span.hi) + DAY_MS, 0])
+    if s.baseline_end is not None:
+        out.extend(_baseline_segments(s))
+    if s.conflicts:
+        marked: set[str] = set()
+        for conflict in s.conflicts:
+            if conflict.slot not in marked:
+                marked.add(conflict.slot)
+                code = PLANNED_CONFLICT if conflict.slot.startswith("planned") else ACTUAL_CONFLICT
+                out.append([code, _ms(max(span.hi for span in conflict.spans)), 0])
+    if s.problems:
+        out.extend([PROBLEM, _ms(problem.on), 0] for problem in s.problems if problem.on)
+    return out
 
 
 def _baseline_segments(s: Schedule) -> list[list[int]]:
@@ -328,18 +331,35 @@ def _baseline_segments(s: Schedule) -> list[list[int]]:
     return [_segment(BASELINE, lo, hi)]
 
 
-def _date_lines(s: Schedule, language: str) -> str:
+@lru_cache(maxsize=8)
+def _date_names(language: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], str]:
+    """Per kind of row, the slots the hover names and the words before each: "시작 · 계획: "."""
     t = _labels(language)
+
+    def named(slots: tuple[str, ...], event: bool) -> tuple[tuple[str, str], ...]:
+        out = []
+        for slot in slots:
+            planned_or_actual, start_or_end = slot.split("_")
+            out.append((slot, f"{t['date'] if event else t[start_or_end]} · {t[planned_or_actual]}: "))
+        return tuple(out)
+
+    return named(("planned_end", "actual_end"), True), named(HOVER_SLOTS, False), f"{t['baseline']}: "
+
+
+def date_lines(s: Schedule, language: str, names: tuple | None = None) -> str:
+    """The hover's lines for a schedule's dates, each with its precision, and the first plan where it moved.
+
+    `names` is `_date_names(language)`, when the caller has looked it up already.
+    """
+    event_slots, span_slots, baseline = names or _date_names(language)
     lines = []
-    for slot in ("planned_end", "actual_end") if s.kind == "event" else HOVER_SLOTS:
+    for slot, name in event_slots if s.kind == "event" else span_slots:
         pick = getattr(s, slot)
         if pick is not None:
-            planned_or_actual, start_or_end = slot.split("_")
-            name = t["date"] if s.kind == "event" else t[start_or_end]
-            lines.append(f"{name} · {t[planned_or_actual]}: {_span_text(pick.span, language)}")
+            lines.append(name + _span_text(pick.span, language))
     if s.baseline_end and s.planned_end and s.baseline_end.span != s.planned_end.span:
-        lines.append(f"{t['baseline']}: {_span_text(s.baseline_end.span, language)}")
-    return "<br>".join(lines) if lines else t["no_claim"]
+        lines.append(baseline + _span_text(s.baseline_end.span, language))
+    return "<br>".join(lines) if lines else _labels(language)["no_claim"]
 
 
 class _Hover:
@@ -355,13 +375,15 @@ class _Hover:
         self.problem = f"⚠ {t['problem']}: "
         self.sources = f"{t['sources']}: "
         self.latest = f" · {t['latest']}: "
+        self.date_names = _date_names(self.language)
 
-    def text(self, row: Row, title_html: str, dates: str) -> str:
+    def text(self, row: Row, title_html: str) -> str:
         s = row.schedule
         status = self.status.get(s.status) or self.status_prefix + s.status
-        text = f"<b>{title_html}</b><br>{dates}<br>{status}"
+        text = f"<b>{title_html}</b><br>{date_lines(s, self.language, self.date_names)}<br>{status}"
         if s.delay_days is not None:
-            text += f"<br>{self.delay}{escape(delay_text(s, self.language))}"
+            # Our own words and numbers: nothing to escape.
+            text += f"<br>{self.delay}{delay_text(s, self.language)}"
         if s.conflicts:
             text += f"<br>{self.conflict}{len(s.conflicts)}"
         if s.problems:
@@ -374,8 +396,7 @@ class _Hover:
 
 def hover_text(row: Row, language: str) -> str:
     """The hover label of one row: dates with their precision, status, delay, conflicts, sources."""
-    hover = _Hover(language)
-    return hover.text(row, escape(row.title), (row.drawing or drawing(row.schedule))["dates"][hover.language])
+    return _Hover(language).text(row, escape(row.title))
 
 
 def _bars(name: str, width: float, *, hatched: bool = False, **style) -> dict:
@@ -410,55 +431,64 @@ def _markers(name: str, symbol: str, size: int, color: str | None = None) -> dic
     }
 
 
-def gantt(
-    rows: list[Row],
-    *,
-    today: dt.date,
-    language: str = "ko",
-    show: str = "both",
-    as_of: dt.date | None = None,
-) -> dict:
-    """The program's Gantt chart as a Plotly figure dict.
+class _Marks:
+    """The Gantt's traces, and which of them each segment code is drawn on.
 
-    Row i sits at y = i (a category, labelled by `ticktext`), dates are
-    milliseconds since 1970. What every point of a row shares (hover label, panel URL,
-    key) is sent once per row in `layout.meta`; `timeline.js` copies the hover label
-    onto the points. With `as_of`, the chart describes that day: work under way ends
-    there, nothing that happened is drawn after it, and its line replaces today's.
+    Bars and markers are filled column by column (`y`, `base`, `x`, colours) as the rows
+    are walked; a trace nothing was drawn on is left out of the figure.
     """
-    t = _labels(language)
-    hover = _Hover(language)
-    lang = hover.language
-    uncertain = {"legendgroup": "uncertain"}
-    plan = _bars(t["planned"], 0.72)
-    plan_edges = _bars(t["uncertain"], 0.72, hatched=True, **uncertain)
-    actual = _bars(t["actual"], 0.36)
-    actual_edges = _bars(t["uncertain"], 0.36, hatched=True, showlegend=False, **uncertain)
-    event_edges = _bars(t["uncertain"], 0.55, hatched=True, showlegend=False, **uncertain)
-    # The first plan: a thin bar just under a span's bar, and an outline diamond for an event.
-    baseline = _bars(t["baseline"], 0.12, offset=0.38, legendgroup="baseline")
-    baseline_events = _markers(t["baseline"], "diamond-open", 10, BASELINE_COLOR)
-    baseline_events.update(legendgroup="baseline", showlegend=False)
-    baseline_lines = {
-        "type": "scatter",
-        "mode": "lines",
-        "name": t["baseline_line"],
-        "x": [],
-        "y": [],
-        "line": {"color": BASELINE_COLOR, "width": 1},
-        "hoverinfo": "skip",
-        "legendgroup": "baseline",
-        "showlegend": False,
-    }
-    planned_events = _markers(t["planned_event"], "diamond-open", 12)
-    actual_events = _markers(t["actual_event"], "diamond", 12)
-    conflicts = _markers(t["conflict"], "x-thin-open", 14, CONFLICT_COLOR)
-    problems = _markers(t["problem"], "circle-x-open", 13, PROBLEM_COLOR)
-    undated = _markers(t["undated"], "line-ew-open", 14, UNDATED_COLOR)
 
-    # Per segment code: (y, base, x, fill, line) for bars, (y, x, colour) for markers; fill
-    # True means "the row's plan fill", False "the status colour"; None draws nothing.
-    def bar_lists(trace: dict, plan_fill: bool | None) -> tuple:
+    def __init__(self, t: dict, show: str):
+        self.plan = _bars(t["planned"], 0.72)
+        self.plan_edges = _bars(t["uncertain"], 0.72, hatched=True)
+        self.actual = _bars(t["actual"], 0.36)
+        self.actual_edges = _bars(t["uncertain"], 0.36, hatched=True)
+        self.event_edges = _bars(t["uncertain"], 0.55, hatched=True)
+        # The first plan: a thin bar just under a span's bar, an outline diamond for an event,
+        # and a thin line from it to where the event happened or is now expected.
+        self.baseline = _bars(t["baseline"], 0.12, offset=0.38)
+        self.baseline_events = _markers(t["baseline"], "diamond-open", 10, BASELINE_COLOR)
+        self.baseline_lines = {
+            "type": "scatter",
+            "mode": "lines",
+            "name": t["baseline_line"],
+            "x": [],
+            "y": [],
+            "line": {"color": BASELINE_COLOR, "width": 1},
+            "hoverinfo": "skip",
+        }
+        self.planned_events = _markers(t["planned_event"], "diamond-open", 12)
+        self.actual_events = _markers(t["actual_event"], "diamond", 12)
+        self.conflicts = _markers(t["conflict"], "x-thin-open", 14, CONFLICT_COLOR)
+        self.problems = _markers(t["problem"], "circle-x-open", 13, PROBLEM_COLOR)
+        self.undated = _markers(t["undated"], "line-ew-open", 14, UNDATED_COLOR)
+        # Per segment code: the trace's column appenders and, for bars, which fill it takes
+        # (True: the row's plan fill, False: the status colour, None: the baseline's grey).
+        self.targets: list[tuple | None] = [
+            self._bar_columns(self.plan, True),
+            self._bar_columns(self.plan_edges, True),
+            self._bar_columns(self.actual, False),
+            self._bar_columns(self.actual_edges, False),
+            self._bar_columns(self.event_edges, True),
+            self._bar_columns(self.event_edges, False),
+            self._marker_columns(self.planned_events),
+            self._marker_columns(self.actual_events),
+            self._marker_columns(self.conflicts),
+            self._marker_columns(self.conflicts),
+            self._bar_columns(self.actual, False),
+            self._bar_columns(self.baseline, None),
+            self._marker_columns(self.baseline_events),
+            None,  # BASELINE_LINE: drawn from its two ends
+            self._marker_columns(self.problems),
+        ]
+        if show != "both":
+            hidden = PLANNED_CODES if show == "actual" else ACTUAL_CODES
+            for code in hidden:
+                self.targets[code] = None
+        self.draw_lines = show == "both"
+
+    @staticmethod
+    def _bar_columns(trace: dict, plan_fill: bool | None) -> tuple:
         m = trace["marker"]
         fills = m["color"]
         add_fill = fills.append
@@ -476,106 +506,139 @@ def gantt(
             plan_fill,
         )
 
-    def marker_lists(trace: dict) -> tuple:
+    @staticmethod
+    def _marker_columns(trace: dict) -> tuple:
         color = trace["marker"]["color"]
         return (trace["y"].append, trace["x"].append, color.append if isinstance(color, list) else None)
 
-    targets: list[tuple | None] = [
-        bar_lists(plan, True),
-        bar_lists(plan_edges, True),
-        bar_lists(actual, False),
-        bar_lists(actual_edges, False),
-        bar_lists(event_edges, True),
-        bar_lists(event_edges, False),
-        marker_lists(planned_events),
-        marker_lists(actual_events),
-        marker_lists(conflicts),
-        marker_lists(conflicts),
-        bar_lists(actual, False),
-        bar_lists(baseline, None),
-        marker_lists(baseline_events),
-        None,  # BASELINE_LINE: drawn below, from its two ends
-        marker_lists(problems),
-    ]
-    if show != "both":
-        for code in range(len(targets)):
-            if (code in PLANNED_CODES and show == "actual") or (code in ACTUAL_CODES and show == "planned"):
-                targets[code] = None
-    draw_lines = show == "both"
+    def draw(self, rows: list[Row], *, day: dt.date, as_of: bool) -> tuple[int, int]:
+        """Every row's marks, coloured by its status, as on `day`; the first and last ms drawn.
+
+        Work under way runs to `day`; with `as_of`, nothing that happened is drawn after it.
+        """
+        day_ms = _ms(day)
+        first_ms = last_ms = day_ms
+        targets, draw_lines = self.targets, self.draw_lines
+        line_x, line_y = self.baseline_lines["x"], self.baseline_lines["y"]
+        undated_y, undated_x = self.undated["y"].append, self.undated["x"].append
+        colors, default_color = STATUS_COLORS, STATUS_COLORS["planned"]
+        baseline_fill = BASELINE_COLOR + "33"
+        for i, row in enumerate(rows):
+            s = row.schedule
+            marks = segments(s)
+            if not marks:
+                undated_y(i)
+                undated_x(day_ms)
+                continue
+            color = colors.get(s.status, default_color)
+            fill = PHASE_FILL if row.is_phase else PLAN_FILL
+            for code, x, length in marks:
+                if code == BASELINE_LINE:
+                    if draw_lines:
+                        line_x += [x, x + length, None]
+                        line_y += [i, i, None]
+                    continue
+                target = targets[code]
+                if target is None:
+                    continue
+                if code == ACTUAL_TO_TODAY:
+                    if s.status != "in_progress" or x > day_ms:
+                        continue
+                    length = day_ms - x + DAY_MS
+                elif as_of and code in ACTUAL_CODES:
+                    if x > day_ms:
+                        continue
+                    length = min(length, day_ms - x + DAY_MS)
+                if x < first_ms:
+                    first_ms = x
+                if x + length > last_ms:
+                    last_ms = x + length
+                if len(target) == 6:
+                    add_y, add_base, add_x, add_fill, add_line, plan_fill = target
+                    add_y(i)
+                    add_base(x)
+                    add_x(length)
+                    if plan_fill is None:
+                        add_fill(baseline_fill)
+                        add_line(BASELINE_COLOR)
+                    else:
+                        add_fill(fill if plan_fill else color)
+                        add_line(color)
+                else:
+                    add_y, add_x, add_color = target
+                    add_y(i)
+                    add_x(x)
+                    if add_color is not None:
+                        add_color(color)
+        return first_ms, last_ms
+
+    def traces(self) -> list[dict]:
+        """The traces something was drawn on, bars under markers."""
+        in_order = (
+            self.plan,
+            self.plan_edges,
+            self.actual,
+            self.actual_edges,
+            self.event_edges,
+            self.baseline,
+            self.baseline_lines,
+            self.baseline_events,
+            self.planned_events,
+            self.actual_events,
+            self.conflicts,
+            self.problems,
+            self.undated,
+        )
+        return [trace for trace in in_order if trace["y"]]
+
+
+def _row_titles(rows: list[Row], t: dict) -> list[str]:
+    """Each row's title as the chart shows it: a draft is marked as one."""
+    draft_mark = f"({t['draft']}) "
+    return [draft_mark + row.title if row.draft else row.title for row in rows]
+
+
+def _row_ticks(rows: list[Row], titles: list[str], max_ems: float, size: int) -> tuple[list[str], int]:
+    """The rows' labels wrapped to `max_ems` (phases bold, members indented), and the left margin they need."""
+    ticks, widest = [], 0
+    for row, title in zip(rows, titles, strict=True):
+        indent = "\u2003" * row.depth if row.depth and not row.is_phase else ""
+        lines, width = _wrap(title, max_ems, indent)
+        ticks.append(_label_html(lines, indent, row.is_phase))
+        widest = max(widest, width)
+    return ticks, _margin_px(widest, max_ems, size)
+
+
+def gantt(
+    rows: list[Row],
+    *,
+    today: dt.date,
+    language: str = "ko",
+    show: str = "both",
+    as_of: dt.date | None = None,
+) -> dict:
+    """The program's Gantt chart as a Plotly figure dict.
+
+    Row i sits at y = i (a category, labelled by `ticktext`), dates are
+    milliseconds since 1970. What every point of a row shares (hover label, panel URL,
+    key) is sent once per row in `layout.meta`; `timeline.js` copies the hover label
+    onto the points. With `as_of`, the chart describes that day: work under way ends
+    there, nothing that happened is drawn after it, and its line replaces today's.
+
+    In steps: the marks of every row (`_Marks`), the row labels for a wide and a narrow
+    screen (`_row_ticks`), the hover labels (`_Hover`), then the frame around them.
+    """
+    t = _labels(language)
     # The day the chart describes: as-of (never after today) or today.
     day = min(as_of, today) if as_of else today
-    day_ms = _ms(day)
-    undated_y, undated_x = undated["y"].append, undated["x"].append
-    colors, default_color = STATUS_COLORS, STATUS_COLORS["planned"]
-    draft_mark = f"({t['draft']}) "
-
-    keys, urls, hovers, ticks, short_ticks = [], [], [], [], []
-    first_ms = last_ms = day_ms
-    for i, row in enumerate(rows):
-        s = row.schedule
-        title = draft_mark + row.title if row.draft else row.title
-        title_html = escape(title)
-        indent = "\u2003" * row.depth if row.depth and not row.is_phase else ""
-        ticks.append(row_label(title, LABEL_EMS, bold=row.is_phase, indent=indent))
-        short_ticks.append(row_label(title, NARROW_LABEL_EMS, bold=row.is_phase, indent=indent))
-        keys.append(row.key)
-        urls.append(row.panel_url)
-        drawn = row.drawing or drawing(s)
-        hovers.append(hover.text(row, title_html, drawn["dates"][lang]))
-
-        segments = drawn["segments"]
-        if not segments:
-            undated_y(i)
-            undated_x(day_ms)
-            continue
-        color = colors.get(s.status, default_color)
-        fill = PHASE_FILL if row.is_phase else PLAN_FILL
-        for code, x, length in segments:
-            if code == BASELINE_LINE:
-                if draw_lines:
-                    baseline_lines["x"] += [x, x + length, None]
-                    baseline_lines["y"] += [i, i, None]
-                continue
-            target = targets[code]
-            if target is None:
-                continue
-            if code == ACTUAL_TO_TODAY:
-                if s.status != "in_progress" or x > day_ms:
-                    continue
-                length = day_ms - x + DAY_MS
-            elif as_of and code in ACTUAL_CODES:
-                # Nothing that happened is drawn after the day described.
-                if x > day_ms:
-                    continue
-                length = min(length, day_ms - x + DAY_MS)
-            first_ms = min(first_ms, x)
-            last_ms = max(last_ms, x + length)
-            if len(target) == 6:
-                add_y, add_base, add_x, add_color, add_line, plan_fill = target
-                add_y(i)
-                add_base(x)
-                add_x(length)
-                add_color(BASELINE_COLOR + "33" if plan_fill is None else fill if plan_fill else color)
-                add_line(BASELINE_COLOR if plan_fill is None else color)
-            else:
-                add_y, add_x, add_color = target
-                add_y(i)
-                add_x(x)
-                if add_color is not None:
-                    add_color(color)
-
-    drawn_in_order = (plan, plan_edges, actual, actual_edges, event_edges, baseline)
-    markers = (baseline_lines, baseline_events, planned_events, actual_events, conflicts, problems, undated)
-    traces = [trace for trace in (*drawn_in_order, *markers) if trace["y"]]
-    # The first trace drawn of a group carries the legend entry for all of them.
-    for group in ("uncertain", "baseline"):
-        for trace in traces:
-            if trace.get("legendgroup") == group:
-                trace.pop("showlegend", None)
-                break
+    marks = _Marks(t, show)
+    first_ms, last_ms = marks.draw(rows, day=day, as_of=as_of is not None)
+    titles = _row_titles(rows, t)
+    ticks, margin = _row_ticks(rows, titles, LABEL_EMS, 12)
+    short_ticks, short_margin = _row_ticks(rows, titles, NARROW_LABEL_EMS, NARROW_TICK_SIZE)
+    hover = _Hover(language)
+    hovers = [hover.text(row, escape(title)) for row, title in zip(rows, titles, strict=True)]
     n = len(rows)
-    rows_index = list(range(n))
-    margin = 90 * DAY_MS
     shapes, annotations = _phase_bands(rows), []
     if as_of:
         shapes.append(_vline(day, AS_OF_COLOR, "dash"))
@@ -583,14 +646,16 @@ def gantt(
     else:
         shapes.append(_vline(today, TODAY_COLOR, "dot"))
         annotations.append(_vlabel(today, t["today"], TODAY_COLOR))
-    x_range = [_day_iso(max(FIRST_MS, first_ms - margin)), _day_iso(min(LAST_MS, last_ms + margin))]
+    margin_ms = 90 * DAY_MS
+    x_range = [_day_iso(max(FIRST_MS, first_ms - margin_ms)), _day_iso(min(LAST_MS, last_ms + margin_ms))]
     frame, frame_traces = _gantt_frame(n, language, x_range)
     if "xaxis2" in frame:
         annotations[-1]["yshift"] = -22  # under the bottom axis's dates
     # A fixed margin for the row labels: automargin measures every label (seconds at 1,000 rows).
-    frame["margin"]["l"] = _label_margin(ticks, LABEL_EMS)
+    frame["margin"]["l"] = margin
+    rows_index = list(range(n))
     return {
-        "data": traces + frame_traces,
+        "data": marks.traces() + frame_traces,
         "layout": {
             "barmode": "overlay",
             **frame,
@@ -617,11 +682,11 @@ def gantt(
             "shapes": shapes,
             "annotations": annotations,
             "meta": {
-                "keys": keys,
-                "urls": urls,
+                "keys": [row.key for row in rows],
+                "urls": [row.panel_url for row in rows],
                 "hover": hovers,
                 "short_ticktext": short_ticks,
-                "short_margin": _label_margin(short_ticks, NARROW_LABEL_EMS, size=NARROW_TICK_SIZE),
+                "short_margin": short_margin,
             },
         },
     }
@@ -674,47 +739,69 @@ def _ems(ch: str) -> float:
     return 1.0 if ord(ch) > 0x2E7F or ch == "\u2003" else 0.6
 
 
-def _fit(text: str, budget: float) -> int:
-    """How many leading characters of `text` fit in `budget` ems."""
-    width = 0.0
+# Widths in fifths of an em, so that sums are exact: a wide character 5, any other 3 (see `_ems`).
+_WIDE = re.compile("[\u2003\u2e80-\U0010ffff]")
+
+
+def _fifths(text: str) -> int:
+    return 3 * len(text) + 2 * len(_WIDE.findall(text))
+
+
+def _fit(text: str, budget: int) -> int:
+    """How many leading characters of `text` fit in `budget` fifths of an em."""
+    width = 0
     for i, ch in enumerate(text):
-        width += _ems(ch)
+        width += 5 if ch == "\u2003" or ch > "\u2e7f" else 3
         if width > budget:
             return i
     return len(text)
+
+
+def _wrap(title: str, max_ems: float, indent: str = "") -> tuple[list[str], int]:
+    """`title` in at most two lines of `max_ems` (each after `indent`), and the widest line's
+    width in fifths of an em, indent included (see `row_label`)."""
+    room = round(max_ems * 5)
+    budget = room - _fifths(indent)
+    rest = " ".join(title.split())
+    width = _fifths(rest)
+    if width <= budget:
+        return ([rest] if rest else []), (room - budget + width if rest else 0)
+    else:
+        lines = []
+        while rest and len(lines) < 2:
+            cut = _fit(rest, budget)
+            if cut == len(rest):
+                lines.append(rest)
+                break
+            if lines:
+                lines.append(rest[: _fit(rest, budget - 5)].rstrip() + "…")
+                break
+            # At the last space or after the last hyphen that fits; inside a word only when none does.
+            cut = max(rest.rfind(" ", 0, cut + 1), rest.rfind("-", 0, cut) + 1) or cut
+            lines.append(rest[:cut].rstrip())
+            rest = rest[cut:].lstrip()
+    widest = max((_fifths(indent + line) for line in lines), default=0)
+    return lines, min(widest, room)
+
+
+def _label_html(lines: list[str], indent: str, bold: bool) -> str:
+    parts = [indent + escape(line) for line in lines]
+    return "<br>".join(f"<b>{part}</b>" for part in parts) if bold else "<br>".join(parts)
 
 
 def row_label(title: str, max_ems: float, *, bold: bool = False, indent: str = "") -> str:
     """A row's label on the chart, HTML-escaped: at most two lines of `max_ems`, broken at a
     space where one is near, cut with … past the second line (the hover label and the table
     carry the whole title). A phase's label is bold; `indent` (em spaces) starts each line."""
-    budget = max_ems - sum(_ems(ch) for ch in indent)
-    rest, lines = " ".join(title.split()), []
-    while rest and len(lines) < 2:
-        cut = _fit(rest, budget)
-        if cut == len(rest):
-            lines.append(rest)
-            break
-        if lines:
-            lines.append(rest[: _fit(rest, budget - 1)].rstrip() + "…")
-            break
-        # At the last space or after the last hyphen that fits; inside a word only when none does.
-        cut = max(rest.rfind(" ", 0, cut + 1), rest.rfind("-", 0, cut) + 1) or cut
-        lines.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    parts = [indent + escape(line) for line in lines]
-    return "<br>".join(f"<b>{part}</b>" for part in parts) if bold else "<br>".join(parts)
+    lines, _ = _wrap(title, max_ems, indent)
+    return _label_html(lines, indent, bold)
 
 
-def _label_margin(ticks: list[str], max_ems: float, size: int = 12) -> int:
-    """Pixels for the row labels in a `size` px font: their longest line, at most `max_ems` wide."""
-    if not ticks:
+def _margin_px(widest_fifths: int, max_ems: float, size: int) -> int:
+    """Pixels for the row labels in a `size` px font: their longest line (in fifths of an em), at most `max_ems`."""
+    if not widest_fifths:
         return 10
-    widest = 0.0
-    for tick in ticks:
-        for line in tick.split("<br>"):
-            widest = max(widest, sum(_ems(ch) for ch in unescape(line.replace("<b>", "").replace("</b>", ""))))
-    return round(min(widest, max_ems) * size) + 12
+    return round(min(widest_fifths / 5, max_ems) * size) + 12
 
 
 # Dates on the axis in the page's language: Korean numerals and units for every zoom level

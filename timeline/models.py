@@ -213,7 +213,7 @@ class MilestoneStatus(models.TextChoices):
 
 class MilestoneQuerySet(models.QuerySet):
     def for_timeline(self, program: Program):
-        return self.filter(program=program).select_related("parent").order_by("position", "pk")
+        return self.filter(program=program).order_by("position", "pk")
 
     def public(self):
         """What anonymous visitors may see: no draft proposed by the importer."""

@@ -1,7 +1,7 @@
-"""Bring milestones' cached schedules (and the chart's drawing of each) up to date with their claims.
+"""Bring milestones' cached schedules up to date with their claims.
 
-Above both the models and the pure modules: it reads claims through the models, derives
-schedules (`timeline.schedule`) and drawings (`timeline.charts`), and writes them back.
+Above both the models and the pure schedule rules: it reads claims through the models,
+derives schedules (`timeline.schedule`) and writes them back.
 Every write that can move a schedule ends here (see `timeline.signals`).
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.db import models, transaction
 
-from . import charts
 from . import schedule as sched
 from .models import DERIVED_FIELDS, Claim, Milestone, touch_programs
 
@@ -17,8 +16,7 @@ from .models import DERIVED_FIELDS, Claim, Milestone, touch_programs
 def refresh_milestone(milestone: Milestone, claims=None, *, save: bool = True) -> sched.Schedule:
     """Recompute one milestone's cached schedule (`refresh_schedules` is the way in for callers)."""
     result = milestone.derive(claims)
-    # The chart's segments and hover dates are cached beside the schedule they come from.
-    milestone.schedule = {**result.as_dict(), "drawing": charts.drawing(result)}
+    milestone.schedule = result.as_dict()
     milestone.delay_days = result.delay_days
     milestone.sort_date = result.sort_date
     milestone.planned_end_hi = result.planned_end.span.hi if result.planned_end else None
