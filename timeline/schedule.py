@@ -59,6 +59,9 @@ START, END, BOTH, EVENT = "start", "end", "both", "event"
 PLANNED_CLAIM, ACTUAL_CLAIM = "planned", "actual"
 DONE, IN_PROGRESS, OVERDUE, PLANNED, CANCELLED = "done", "in_progress", "overdue", "planned", "cancelled"
 SLOTS = ("planned_start", "planned_end", "actual_start", "actual_end")
+# The picks a stored schedule holds, in the order of Schedule's fields.
+_STORED_PICKS = (*SLOTS, "baseline_start", "baseline_end")
+_fromisoformat = dt.date.fromisoformat
 CONFLICT_WINDOW_DAYS = 14
 # Kinds of `Problem`: where the data contradicts itself.
 ACTUAL_END_BEFORE_START = "actual_end_before_start"
@@ -111,11 +114,9 @@ class Pick:
 
     @classmethod
     def from_dict(cls, d: dict) -> Pick:
+        stated_on = d.get("stated_on")
         return cls(
-            DateSpan.from_dict(d),
-            d.get("claim"),
-            dt.date.fromisoformat(d["stated_on"]) if d.get("stated_on") else None,
-            d.get("source"),
+            DateSpan.from_dict(d), d.get("claim"), _fromisoformat(stated_on) if stated_on else None, d.get("source")
         )
 
 
@@ -252,22 +253,34 @@ class Schedule:
 
     @classmethod
     def from_dict(cls, d: dict) -> Schedule:
+        """Read `as_dict()` output back (a page reads a thousand of these: positional, no kwargs)."""
+        picks: list[Pick | None] = []
+        seen: list[tuple[dict, Pick]] = []
+        for slot in _STORED_PICKS:
+            value = d.get(slot)
+            if not value:
+                picks.append(None)
+                continue
+            # A baseline is often the very pick of a slot: the same object, not a copy.
+            pick = next((earlier for stored, earlier in seen if stored == value), None) or Pick.from_dict(value)
+            seen.append((value, pick))
+            picks.append(pick)
+        conflicts, problems, forecasts = d.get("conflicts"), d.get("problems"), d.get("forecasts")
+        latest = d.get("latest_stated_on")
         return cls(
-            kind=d.get("kind", "span"),
-            **{slot: Pick.from_dict(d[slot]) if d.get(slot) else None for slot in SLOTS},
-            baseline_start=Pick.from_dict(d["baseline_start"]) if d.get("baseline_start") else None,
-            baseline_end=Pick.from_dict(d["baseline_end"]) if d.get("baseline_end") else None,
-            status=d.get("status", PLANNED),
-            delay_days=d.get("delay_days"),
-            drift_days=d.get("drift_days"),
-            conflicts=tuple(Conflict.from_dict(c) for c in d.get("conflicts", ())),
-            problems=tuple(Problem.from_dict(p) for p in d.get("problems", ())),
-            forecasts=tuple(Forecast.from_dict(f) for f in d.get("forecasts", ())),
-            source_count=d.get("source_count", 0),
-            claim_count=d.get("claim_count", 0),
-            latest_stated_on=dt.date.fromisoformat(d["latest_stated_on"]) if d.get("latest_stated_on") else None,
-            latest_source_id=d.get("latest_source"),
-            cancelled=d.get("cancelled", False),
+            d.get("kind", "span"),
+            *picks,
+            d.get("status", PLANNED),
+            d.get("delay_days"),
+            d.get("drift_days"),
+            tuple(map(Conflict.from_dict, conflicts)) if conflicts else (),
+            tuple(map(Problem.from_dict, problems)) if problems else (),
+            tuple(map(Forecast.from_dict, forecasts)) if forecasts else (),
+            d.get("source_count", 0),
+            d.get("claim_count", 0),
+            _fromisoformat(latest) if latest else None,
+            d.get("latest_source"),
+            d.get("cancelled", False),
         )
 
     def with_status_on(self, today: dt.date) -> Schedule:
