@@ -157,3 +157,17 @@ def test_work_under_way_runs_to_today():
     actual = next(t for t in gantt([started], today=TODAY)["data"] if t["name"] == "실제")
     assert actual["base"] == [ms(D(2025, 3, 2)), ms(D(2025, 3, 3))]
     assert actual["base"][-1] + actual["x"][-1] == ms(TODAY + dt.timedelta(days=1))
+
+
+def test_the_compact_json_script_reads_back_the_same_and_never_closes_the_script():
+    import json
+
+    from django.template import engines
+
+    value = {"title": "</script><script>alert(1)</script> & <!-- 광주", "n": [1, 2.5, None]}
+    template = engines["django"].from_string('{% load timeline %}{{ value|compact_json_script:"x" }}')
+    html = template.render({"value": value})
+    assert html.count("</script>") == 1 and "<!--" not in html
+    start = html.index(">") + 1
+    assert html.startswith('<script id="x" type="application/json">')
+    assert json.loads(html[start : html.index("</script>")]) == value

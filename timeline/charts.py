@@ -1,7 +1,7 @@
 """Pure functions: timeline rows in, Plotly figure dicts out.
 
 Figures are plain dicts (plotly's object layer costs 10-30x for the same figure),
-delivered with json_script and drawn by plotly.js. Every string that came from a
+delivered in a <script type="application/json"> and drawn by plotly.js. Every string that came from a
 person (titles, sources) is HTML-escaped here, because Plotly renders a few tags
 in hover labels and tick labels.
 

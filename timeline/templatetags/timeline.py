@@ -56,8 +56,9 @@ _JSON_SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 
 
 @register.filter(is_safe=True)
-def json_script(value, element_id: str | None = None):
-    """Django's `json_script`, with the same output, for templates that load this library.
+def compact_json_script(value, element_id: str | None = None):
+    """Like Django's `json_script` (a <script type="application/json"> safe to put in HTML),
+    with compact UTF-8 JSON, under its own name (Django's filter keeps its meaning).
 
     Django escapes with `str.translate`, which costs ~0.2 µs per character: 300 ms for
     the 1.7 MB figure of a 1,000-milestone timeline. Three `str.replace` calls do the
