@@ -78,17 +78,19 @@ def milestone_rows(rows, *, show: str, stale: set, stale_days: int) -> str:
     """The data table's body: one <tr> per timeline row.
 
     Written in Python with `escape` rather than a template loop: the same HTML as a
-    `{% for %}` with a dozen tags per row, but 1/20 of the time (a 1,000-row table took
-    half a second through the template engine).
+    `{% for %}` with a dozen tags per row, but a fraction of the time (the same rows as a
+    template partial took 95 ms at 1,000 rows on a 2-core machine, this about 25 ms).
+    What a person wrote (title, source) is escaped per row; the fixed words once; date
+    and delay labels are our own digits and unit words (`DateSpan.label`, `delay_text`).
     """
-    statuses = {value: str(label) for value, label in MilestoneStatus.choices}
+    statuses = {value: escape(str(label)) for value, label in MilestoneStatus.choices}
     language = get_language() or "ko"
     disagree = escape(gettext("Sources disagree"))
     contradicts = escape(gettext("The data contradicts itself"))
     stale_label = escape(gettext("stale"))
     draft_label = escape(gettext("draft"))
     draft_title = escape(gettext("Proposed by the article importer, not yet accepted: only editors see it."))
-    first_plan = gettext("first plan: %(date)s")
+    first_plan = escape(gettext("first plan: %(date)s"))
     # Column names repeated on each cell: on a narrow screen the rows stack and show them (site.css).
     label = {
         name: f' data-label="{escape(gettext(text))}"'
@@ -126,18 +128,16 @@ def milestone_rows(rows, *, show: str, stale: set, stale_days: int) -> str:
             # timeline.js opens the link in the panel (one listener for the table, not an hx-get per row).
             f'<th scope="row"><a href="{url}" data-panel>{escape(row.title)}</a></th>',
             f'<td{label["status"]}><span class="status status-{escape(status)}">'
-            f"{escape(statuses.get(status, status))}</span>{badges}</td>",
+            f"{statuses.get(status) or escape(status)}</span>{badges}</td>",
         ]
         if show != "actual":
-            planned = escape(_range(s.planned_start, s.planned_end, row.kind, language))
-            cells.append(f"<td{label['planned']}>{planned}</td>")
+            cells.append(f"<td{label['planned']}>{_range(s.planned_start, s.planned_end, row.kind, language)}</td>")
         if show != "planned":
-            actual = escape(_range(s.actual_start, s.actual_end, row.kind, language))
-            cells.append(f"<td{label['actual']}>{actual}</td>")
+            cells.append(f"<td{label['actual']}>{_range(s.actual_start, s.actual_end, row.kind, language)}</td>")
         delay = ""
         if s.delay_days is not None:
-            baseline = escape(first_plan % {"date": s.baseline_end.span.label(language)})
-            delay = f'{escape(delay_text(s, language))} <span class="muted baseline">({baseline})</span>'
+            baseline = first_plan % {"date": s.baseline_end.span.label(language)}
+            delay = f'{delay_text(s, language)} <span class="muted baseline">({baseline})</span>'
         cells.append(f"<td{label['delay']}>{delay}</td>")
         latest = ""
         if row.latest_source:
