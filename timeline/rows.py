@@ -95,6 +95,12 @@ class Timeline:
         return min(self.filters.as_of, self.today) if self.filters.as_of else self.today
 
     @property
+    def source_dates_text(self) -> str:
+        """The statement dates, comma-separated (the as-of slider's stops; a template loop with
+        the date filter took ~60 ms for the 3,000 dates of a 1,000-milestone program)."""
+        return ",".join(d.isoformat() for d in self.source_dates)
+
+    @property
     def first_source_date(self) -> dt.date | None:
         return self.source_dates[0] if self.source_dates else None
 
@@ -230,10 +236,13 @@ def _link_parents(program: Program, milestones: list[Milestone]) -> None:
     missing = {m.parent_id for m in milestones if m.parent_id and m.parent_id not in by_pk}
     if missing:
         by_pk.update(Milestone.objects.only("key", "title_ko", "title_en").in_bulk(missing))
+    # As select_related would: the related objects cached on the rows (assigning through the
+    # descriptors checks each one again, a tenth of the read at 1,000 rows).
+    program_field, parent_field = Milestone._meta.get_field("program"), Milestone._meta.get_field("parent")
     for m in milestones:
-        m.program = program
+        program_field.set_cached_value(m, program)
         if m.parent_id:
-            m.parent = by_pk[m.parent_id]
+            parent_field.set_cached_value(m, by_pk[m.parent_id])
 
 
 def dependencies(program: Program, milestones: list[Milestone]) -> list[tuple[str, str]]:

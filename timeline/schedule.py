@@ -262,9 +262,14 @@ class Schedule:
                 picks.append(None)
                 continue
             # A baseline is often the very pick of a slot: the same object, not a copy.
-            pick = next((earlier for stored, earlier in seen if stored == value), None) or Pick.from_dict(value)
-            seen.append((value, pick))
-            picks.append(pick)
+            for stored, earlier in seen:
+                if stored == value:
+                    picks.append(earlier)
+                    break
+            else:
+                pick = Pick.from_dict(value)
+                seen.append((value, pick))
+                picks.append(pick)
         conflicts, problems, forecasts = d.get("conflicts"), d.get("problems"), d.get("forecasts")
         latest = d.get("latest_stated_on")
         return cls(
