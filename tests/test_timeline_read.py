@@ -13,6 +13,7 @@ from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, make
 from timeline.models import MilestoneKind
 
 pytestmark = pytest.mark.django_db
+PAGES = ("timeline:program", "timeline:export_csv", "timeline:export_json", "timeline:export_ics")
 
 
 def csv_rows(client, program) -> list[dict]:
@@ -37,10 +38,10 @@ def test_the_page_and_the_exports_read_in_the_same_number_of_queries_for_3_and_3
     counts = {}
     for n in (3, 30):
         program = make_program(n)
-        for name in ("timeline:program", "timeline:export_csv", "timeline:export_json"):
+        for name in PAGES:
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(reverse(name, args=[program.slug])).status_code == 200
             counts[(name, n)] = len(queries)
         program.delete()
-    for name in ("timeline:program", "timeline:export_csv", "timeline:export_json"):
+    for name in PAGES:
         assert counts[(name, 3)] == counts[(name, 30)], counts
