@@ -77,3 +77,18 @@ def test_update_doc_writes_between_the_markers_only(tmp_path):
     doc.write_text("# no markers\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no bench markers"):
         bench.update_doc(doc, result, command="x", day=dt.date(2026, 11, 30))
+
+
+@pytest.mark.slow
+def test_the_browser_benchmark_serves_its_site_and_removes_it_afterwards():
+    import urllib.request
+
+    from timeline.bench.browser import served_site
+
+    with served_site((5,)) as site:
+        with urllib.request.urlopen(site.base_url + site.pages[5], timeout=30) as response:
+            assert response.status == 200
+            assert b'id="gantt-data"' in response.read()
+        work = site.work_dir
+        assert work.exists()
+    assert not work.exists()

@@ -14,10 +14,8 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -27,6 +25,7 @@ import pytest
 
 from tests.browser.conftest import PageProblems
 from tests.conftest import GWANGJU_FIXTURE
+from tracker.localserver import free_port, wait_until_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -57,25 +56,6 @@ def redis_url():
     return REDIS_URL
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"gunicorn did not answer {url} within {timeout:.0f} s:\n{log.read_text(errors='replace')}")
-
-
 @pytest.fixture(scope="module")
 def servers(redis_url, tmp_path_factory):
     """Two gunicorn processes on two ports, one database, one Redis cache (a key prefix of their own)."""
@@ -101,7 +81,7 @@ def servers(redis_url, tmp_path_factory):
     processes, bases, logs = [], [], []
     try:
         for name in ("a", "b"):
-            port = _free_port()
+            port = free_port()
             log_path = work / f"gunicorn-{name}.log"
             log = open(log_path, "wb")  # noqa: SIM115 - closed with the process below
             logs.append(log)
@@ -114,7 +94,7 @@ def servers(redis_url, tmp_path_factory):
             )
             processes.append(process)
             bases.append(f"http://127.0.0.1:{port}")
-            _wait_until_up(f"{bases[-1]}/", process, log_path)
+            wait_until_up(f"{bases[-1]}/", process, log_path)
         yield bases
     finally:
         for process in processes:

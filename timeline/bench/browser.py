@@ -34,13 +34,10 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,6 +46,7 @@ from pathlib import Path
 from django.conf import settings
 
 from tracker.chromium import CHROMIUM, CHROMIUM_ARGS
+from tracker.localserver import free_port, wait_until_up
 
 DEFAULT_SIZES = (100, 1000)
 FIRST_VISIT_MAX_BYTES = 1_600_000
@@ -79,12 +77,6 @@ class Site:
     @property
     def static_root(self) -> Path:
         return self.work_dir / "static"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def site_environment(work: Path) -> dict[str, str]:
@@ -130,7 +122,7 @@ def served_site(
                 stdout=subprocess.DEVNULL,
             )
         subprocess.run([*manage, "collectstatic", "--no-input", "-v", "0"], env=env, check=True)
-        port = _free_port()
+        port = free_port()
         gunicorn = Path(sys.executable).with_name("gunicorn")
         log = open(work / "gunicorn.log", "wb")  # noqa: SIM115 - closed with the process below
         process = subprocess.Popen(
@@ -141,7 +133,7 @@ def served_site(
             stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
-        _wait_until_up(f"{base}/bench/bare/", process, work / "gunicorn.log")
+        wait_until_up(f"{base}/bench/bare/", process, work / "gunicorn.log")
         progress(f"gunicorn on {base}")
         yield Site(base, {size: f"/programs/s{size}-1/" for size in sizes}, work, GWANGJU_PATH if gwangju else "")
     finally:
@@ -154,20 +146,6 @@ def served_site(
                 process.wait()
             log.close()
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"gunicorn did not answer {url} within {timeout:.0f} s")
 
 
 class _Transfer:
