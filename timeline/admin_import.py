@@ -1,6 +1,6 @@
 """Admin pages for bringing articles in: import (with an htmx preview) and the review of draft claims.
 
-Hooked into the Claim admin by `ImportPagesMixin` (see the end of `timeline/admin.py`):
+Hooked into the Claim admin (`timeline/admin.py`, `ClaimAdmin`) by `ImportPagesMixin`:
 
 - ``claim/import/``: upload a file, paste text or give a URL, pick the program; the
   preview lists the candidate claims and writes nothing. The preview carries the
