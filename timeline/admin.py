@@ -18,10 +18,10 @@ from .admin_history import milestone_timeline
 from .admin_import import ImportPagesMixin
 from .charts import delay_text
 from .forms import ClaimForm, EditVersionForm, MilestoneForm, SourceForm, parse_id, typed_form
+from .labels import span_label, span_range
 from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source
 from .refresh import refresh_schedules
 from .schedule import delay_in_unit
-from .templatetags.timeline import span_label, span_range
 
 
 class EditVersionFieldsetsMixin:
