@@ -22,6 +22,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.forms.utils import flatatt
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -31,6 +32,8 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +142,25 @@ def unsign_article(token: str) -> tuple[Article, bool]:
     return Article(**payload, published_on=dt.date.fromisoformat(published) if published else None), date_given
 
 
+class PlainSelect(forms.Select):
+    """A <select> written in Python, with the same HTML as Django's.
+
+    Django renders each <option> from a template of its own: on the review screen (200
+    rows, each with every milestone of its program) that tripled the page's time.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, mark_safe(" selected") if str(v) in chosen else "", label) for v, label in self.choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
+
+
 class ReviewRowForm(forms.Form):
     """One claim of the review screen: the claim's id and the version the page started from (hidden),
     the tick, and the editable date, milestone, which date and planned or actual.
@@ -158,19 +180,19 @@ class ReviewRowForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
-        widget=forms.Select(attrs={"aria-label": _("milestone")}),
+        widget=PlainSelect(attrs={"aria-label": _("milestone")}),
         error_messages={"invalid_choice": _("Choose a milestone of the same program.")},
     )
     field = forms.ChoiceField(
         choices=ClaimField.choices,
         required=False,
-        widget=forms.Select(attrs={"aria-label": _("which date")}),
+        widget=PlainSelect(attrs={"aria-label": _("which date")}),
         error_messages={"invalid_choice": _("Choose which date and planned or actual from the lists.")},
     )
     status = forms.ChoiceField(
         choices=ClaimStatus.choices,
         required=False,
-        widget=forms.Select(attrs={"aria-label": _("planned or actual")}),
+        widget=PlainSelect(attrs={"aria-label": _("planned or actual")}),
         error_messages={"invalid_choice": _("Choose which date and planned or actual from the lists.")},
     )
 
