@@ -2,14 +2,16 @@ import re
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+from pytest_django.asserts import assertContains, assertHTMLEqual, assertNotContains, assertRedirects
 
 from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
 from tests.html_forms import row_of
+from timeline.admin_import import PlainSelect
 from timeline.articles.read import read_file
 from timeline.dates import DateSpan
 from timeline.importing import import_article
@@ -415,3 +417,12 @@ class TestLanguage:
         response = staff_client.post(REVIEW, review_data([claim], "accept"), follow=True)
         assertContains(response, ACCEPTED[language])
         assertNotContains(response, ACCEPTED[OTHER[language]])
+
+
+@pytest.mark.parametrize("value", [None, "2", 2, "²"])
+def test_the_review_select_writes_what_djangos_select_does(value):
+    choices = [(1, "물류센터 <착공> & 준비"), (2, 'say "yes"'), ("both", "시작과 종료")]
+    attrs = {"aria-label": "마일스톤", "data-x": ""}
+    ours = PlainSelect(attrs=attrs, choices=choices).render("review-0-milestone", value, {"id": "id_x"})
+    django = forms.Select(attrs=attrs, choices=choices).render("review-0-milestone", value, {"id": "id_x"})
+    assertHTMLEqual(ours, django)
