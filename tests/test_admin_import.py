@@ -10,7 +10,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertHTMLEqual, assertNotContains, assertRedirects
 
 from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
-from tests.html_forms import row_of
+from tests.html_forms import form_data, row_of
 from timeline.admin_import import PlainSelect
 from timeline.articles.read import read_file
 from timeline.dates import DateSpan
@@ -310,6 +310,20 @@ class TestReview:
         assertContains(response, "month 13 does not exist", status_code=400)  # timeline/dates.py: English only
         assertContains(response, "아무것도 저장하지 않았습니다. 표시된 행을 고치세요.", status_code=400)
         assert not Claim.objects.filter(reviewed=True).exists()
+
+    def test_a_refused_page_can_be_fixed_and_sent_again(self, staff_client, imported):
+        bad, gone = imported["operation"], imported["building-completion"]
+        data = review_data([bad, gone], "accept", {bad: {"when": "2024-13"}})
+        Claim.objects.filter(pk=gone.pk).update(reviewed=True)  # reviewed elsewhere meanwhile
+        response = staff_client.post(REVIEW, data)
+        assertContains(response, "month 13 does not exist", status_code=400)
+        page = form_data(response.content, "review-form")
+        assert (page["review-TOTAL_FORMS"], page[f"{row_of(page, bad)}-when"]) == ("2", "2024-13")
+        assert f"{row_of(page, gone)}-selected" not in page, "a row that left the screen is kept, hidden, unticked"
+        fixed = {**page, f"{row_of(page, bad)}-when": "2024-H2", "action": "accept"}
+        assert staff_client.post(REVIEW, fixed).status_code == 302
+        bad.refresh_from_db()
+        assert bad.reviewed and bad.span == DateSpan.half(2024, 2)
 
     def test_milestone_of_another_program_is_refused(self, staff_client, imported):
         claim = imported["operation"]
