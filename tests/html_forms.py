@@ -84,3 +84,18 @@ def form_data(html: bytes | str, form_id: str | None = None) -> dict[str, str | 
         else:
             data[name] = value
     return data
+
+
+def row_of(form, claim) -> str:
+    """The prefix of `claim`'s row in the review screen's formset, e.g. "review-3".
+
+    `form` is a webtest form or the dict of `form_data`; the row is found by its hidden ``-pk`` field.
+    """
+    fields = form.fields.items() if hasattr(form, "fields") else ((k, [v]) for k, v in form.items())
+    names = [
+        name
+        for name, values in fields
+        if name and name.endswith("-pk") and str(getattr(values[0], "value", values[0])) == str(claim.pk)
+    ]
+    assert len(names) == 1, names
+    return names[0].removesuffix("-pk")

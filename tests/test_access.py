@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import ClaimFactory, SourceFactory
-from tests.html_forms import form_data
+from tests.html_forms import form_data, row_of
 from timeline.models import Claim, Milestone, Program, Source
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,11 @@ def admin_requests(claim: Claim) -> list[tuple[str, str, dict]]:
         "text": ARTICLE,
         "article": "x",
         "action": "reject",
-        "selected": [claim.pk],
+        # the review screen's formset, its one row ticked
+        "review-TOTAL_FORMS": "1",
+        "review-INITIAL_FORMS": "1",
+        "review-0-pk": claim.pk,
+        "review-0-selected": "on",
         "_selected_action": [claim.pk],
     }
     cases = [("get", url, {}) for url in urls]
@@ -123,7 +127,8 @@ def test_staff_without_permissions_cannot_import_or_review(client, django_user_m
     before = snapshot()
     for url in ("admin:timeline_claim_import", "admin:timeline_claim_review", "admin:timeline_claim_import_confirm"):
         assert client.post(reverse(url), {"program": claim.milestone.program.pk, "text": ARTICLE}).status_code == 403
-    response = client.post(reverse("admin:timeline_claim_review"), {"action": "reject", "selected": claim.pk})
+    data = {"action": "reject", "review-TOTAL_FORMS": "1", "review-INITIAL_FORMS": "1", "review-0-pk": claim.pk}
+    response = client.post(reverse("admin:timeline_claim_review"), {**data, "review-0-selected": "on"})
     assert response.status_code == 403
     assert snapshot() == before
 
@@ -208,7 +213,7 @@ class TestCsrf:
         url = reverse("admin:timeline_claim_review")
         data = form_data(csrf_staff.get(url).content, "review-form")
         token = data.pop("csrfmiddlewaretoken")
-        post = {**data, "selected": str(claim.pk), "action": "accept"}
+        post = {**data, f"{row_of(data, claim)}-selected": "on", "action": "accept"}
         assert csrf_staff.post(url, post).status_code == 403
         assert Claim.objects.get().reviewed is False
         assert csrf_staff.post(url, {**post, "csrfmiddlewaretoken": token}).status_code == 302

@@ -2,10 +2,12 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
+from timeline.admin import ClaimAdmin
 from timeline.dates import DateSpan
 from timeline.models import Claim, Milestone, Program, Source
 
@@ -262,3 +264,10 @@ def test_the_claim_form_speaks_the_editors_language(staff_client, language, want
         assertContains(response, text)
     for text in unwanted:
         assertNotContains(response, text)
+
+
+def test_the_claim_admin_is_one_class_with_the_import_and_review_pages():
+    registered = admin.site._registry[Claim]
+    assert type(registered) is ClaimAdmin
+    names = {getattr(p, "name", None) for p in registered.get_urls()}
+    assert {"timeline_claim_import", "timeline_claim_import_confirm", "timeline_claim_review"} <= names

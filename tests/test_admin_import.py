@@ -2,13 +2,16 @@ import re
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+from pytest_django.asserts import assertContains, assertHTMLEqual, assertNotContains, assertRedirects
 
 from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
+from tests.html_forms import form_data, row_of
+from timeline.admin_import import PlainSelect
 from timeline.articles.read import read_file
 from timeline.dates import DateSpan
 from timeline.importing import import_article
@@ -193,18 +196,21 @@ def imported(program):
     return {c.milestone.key: c for c in result.claims}
 
 
-def review_data(claims, action, **rows):
-    data = {"action": action, "selected": [c.pk for c in claims]}
-    for claim in claims:
-        data.update(
-            {
-                f"when-{claim.pk}": claim.span.edtf,
-                f"milestone-{claim.pk}": claim.milestone_id,
-                f"field-{claim.pk}": claim.field,
-                f"status-{claim.pk}": claim.status,
-            }
-        )
-    data.update(rows)
+def review_data(claims, action, edits=None, *, ticked=True):
+    """The review formset's POST: a ticked row per claim as shown, changed by `edits` ({claim: {name: value}})."""
+    data = {"action": action, "review-TOTAL_FORMS": len(claims), "review-INITIAL_FORMS": len(claims)}
+    for i, claim in enumerate(claims):
+        row = {
+            "pk": claim.pk,
+            "version": claim.edit_version,
+            "when": claim.span.edtf,
+            "milestone": claim.milestone_id,
+            "field": claim.field,
+            "status": claim.status,
+            **({"selected": "on"} if ticked else {}),
+            **(edits or {}).get(claim, {}),
+        }
+        data.update({f"review-{i}-{name}": value for name, value in row.items()})
     return data
 
 
@@ -226,7 +232,7 @@ class TestReview:
 
     def test_accept_with_a_fixed_interval_updates_the_schedule_at_once(self, staff_client, imported):
         claim = imported["building-completion"]
-        data = review_data([claim], "accept", **{f"when-{claim.pk}": "2024-H2"})
+        data = review_data([claim], "accept", {claim: {"when": "2024-H2"}})
         response = staff_client.post(REVIEW, data)
         assert response.status_code == 302
         claim.refresh_from_db()
@@ -245,7 +251,7 @@ class TestReview:
     def test_reassign_a_milestone(self, staff_client, imported, program):
         claim = imported["operation"]
         target = Milestone.objects.get(key="building-completion")
-        staff_client.post(REVIEW, review_data([claim], "accept", **{f"milestone-{claim.pk}": target.pk}))
+        staff_client.post(REVIEW, review_data([claim], "accept", {claim: {"milestone": target.pk}}))
         claim.refresh_from_db()
         assert claim.milestone == target and claim.reviewed
         assert Milestone.objects.get(key="operation").derived.planned_start is None
@@ -253,9 +259,7 @@ class TestReview:
 
     def test_save_corrections_without_accepting(self, staff_client, imported):
         claim = imported["operation"]
-        staff_client.post(
-            REVIEW, review_data([claim], "save", **{f"field-{claim.pk}": "both", f"when-{claim.pk}": "2024/2025"})
-        )
+        staff_client.post(REVIEW, review_data([claim], "save", {claim: {"field": "both", "when": "2024/2025"}}))
         claim.refresh_from_db()
         assert (claim.field, claim.span.edtf, claim.reviewed) == ("both", "2024/2025", False)
 
@@ -263,9 +267,8 @@ class TestReview:
         draft_claim = next(c for key, c in imported.items() if key.startswith("draft-"))
         other = imported["operation"]
         form = app.get(REVIEW).forms["review-form"]
-        for i, box in enumerate(form.fields["selected"]):
-            if box._value in {str(draft_claim.pk), str(other.pk)}:
-                form.get("selected", index=i).checked = True
+        for claim in (draft_claim, other):
+            form[f"{row_of(form, claim)}-selected"] = True
         confirmation = form.submit("action", value="reject")
         assert confirmation.status_code == 200
         assert "거부할까요" in confirmation.text
@@ -277,29 +280,66 @@ class TestReview:
         assert not Milestone.objects.filter(key__startswith="draft-").exists()
         assert Milestone.objects.filter(key="operation").exists(), "real milestones stay"
 
+    def test_edit_a_row_in_the_rendered_form(self, app, imported):
+        claim, target = imported["operation"], Milestone.objects.get(key="building-completion")
+        untouched = imported["site-groundbreaking"]
+        form = app.get(REVIEW).forms["review-form"]
+        row = row_of(form, claim)
+        assert form[f"{row}-when"].value == "2024-H2" and form[f"{row}-milestone"].value == str(claim.milestone_id)
+        form[f"{row}-selected"] = True
+        form[f"{row}-when"] = "2025-Q1"
+        form[f"{row}-milestone"] = str(target.pk)
+        form[f"{row_of(form, untouched)}-when"] = "not a date"  # not ticked: neither checked nor saved
+        response = form.submit("action", value="save").follow()
+        assert "주장 1건의 수정 사항을 저장하고 일정을 다시 계산했습니다." in response.text
+        claim.refresh_from_db()
+        assert (claim.span, claim.milestone, claim.reviewed, claim.edit_version) == (
+            DateSpan.quarter(2025, 1),
+            target,
+            False,
+            1,
+        )
+        assert claim.history.latest().history_user.username == "boss"
+        untouched.refresh_from_db()
+        assert untouched.span.edtf == "2022-10" and untouched.edit_version == 0
+
     def test_a_bad_row_saves_nothing(self, staff_client, imported):
         good, bad = imported["operation"], imported["building-completion"]
-        data = review_data([good, bad], "accept", **{f"when-{bad.pk}": "2024-13"})
+        data = review_data([good, bad], "accept", {bad: {"when": "2024-13"}})
         response = staff_client.post(REVIEW, data)
         assertContains(response, "month 13 does not exist", status_code=400)  # timeline/dates.py: English only
         assertContains(response, "아무것도 저장하지 않았습니다. 표시된 행을 고치세요.", status_code=400)
         assert not Claim.objects.filter(reviewed=True).exists()
 
+    def test_a_refused_page_can_be_fixed_and_sent_again(self, staff_client, imported):
+        bad, gone = imported["operation"], imported["building-completion"]
+        data = review_data([bad, gone], "accept", {bad: {"when": "2024-13"}})
+        Claim.objects.filter(pk=gone.pk).update(reviewed=True)  # reviewed elsewhere meanwhile
+        response = staff_client.post(REVIEW, data)
+        assertContains(response, "month 13 does not exist", status_code=400)
+        page = form_data(response.content, "review-form")
+        assert (page["review-TOTAL_FORMS"], page[f"{row_of(page, bad)}-when"]) == ("2", "2024-13")
+        assert f"{row_of(page, gone)}-selected" not in page, "a row that left the screen is kept, hidden, unticked"
+        fixed = {**page, f"{row_of(page, bad)}-when": "2024-H2", "action": "accept"}
+        assert staff_client.post(REVIEW, fixed).status_code == 302
+        bad.refresh_from_db()
+        assert bad.reviewed and bad.span == DateSpan.half(2024, 2)
+
     def test_milestone_of_another_program_is_refused(self, staff_client, imported):
         claim = imported["operation"]
         foreign = MilestoneFactory(program=ProgramFactory())
-        response = staff_client.post(REVIEW, review_data([claim], "accept", **{f"milestone-{claim.pk}": foreign.pk}))
+        response = staff_client.post(REVIEW, review_data([claim], "accept", {claim: {"milestone": foreign.pk}}))
         assertContains(response, "같은 사업의 마일스톤을 고르세요.", status_code=400)
         claim.refresh_from_db()
         assert claim.milestone.key == "operation" and not claim.reviewed
 
     def test_nothing_ticked(self, staff_client, imported):
-        response = staff_client.post(REVIEW, {"action": "accept"}, follow=True)
+        response = staff_client.post(REVIEW, review_data(list(imported.values()), "accept", ticked=False), follow=True)
         assertContains(response, "처리할 주장을 먼저 선택하세요.")
 
     def test_reviewed_claims_of_other_sources_are_out_of_reach(self, staff_client, imported):
         done = ClaimFactory(reviewed=True, source=SourceFactory())
-        staff_client.post(REVIEW, {"action": "reject", "selected": [done.pk]})
+        staff_client.post(REVIEW, {**review_data([done], "reject"), "confirm": "yes"})
         assert Claim.objects.filter(pk=done.pk).exists()
 
 
@@ -391,3 +431,12 @@ class TestLanguage:
         response = staff_client.post(REVIEW, review_data([claim], "accept"), follow=True)
         assertContains(response, ACCEPTED[language])
         assertNotContains(response, ACCEPTED[OTHER[language]])
+
+
+@pytest.mark.parametrize("value", [None, "2", 2, "²"])
+def test_the_review_select_writes_what_djangos_select_does(value):
+    choices = [(1, "물류센터 <착공> & 준비"), (2, 'say "yes"'), ("both", "시작과 종료")]
+    attrs = {"aria-label": "마일스톤", "data-x": ""}
+    ours = PlainSelect(attrs=attrs, choices=choices).render("review-0-milestone", value, {"id": "id_x"})
+    django = forms.Select(attrs=attrs, choices=choices).render("review-0-milestone", value, {"id": "id_x"})
+    assertHTMLEqual(ours, django)

@@ -13,7 +13,7 @@ from django.utils import translation
 from pytest_django.asserts import assertContains
 
 from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
-from tests.html_forms import form_data
+from tests.html_forms import form_data, row_of
 from timeline.admin_import import apply_edits
 from timeline.models import Claim, EditConflict, Milestone, Program, touch_programs
 from timeline.refresh import refresh_milestone, refresh_schedules
@@ -177,8 +177,9 @@ class TestReviewPage:
         change = reverse("admin:timeline_claim_change", args=[claim.pk])
         assert alice.post(change, {**open_form(alice, change, "claim"), "when": "2024"}).status_code == 302
 
-        assert bobs_page[f"version-{claim.pk}"] == "0"
-        response = bob.post(review, {**bobs_page, "selected": str(claim.pk), "action": "accept"})
+        row = row_of(bobs_page, claim)
+        assert bobs_page[f"{row}-version"] == "0"
+        response = bob.post(review, {**bobs_page, f"{row}-selected": "on", "action": "accept"})
         assert response.status_code == 400
         assertContains(response, "다른 사람이 이 주장을 수정하거나 삭제했습니다", status_code=400)
         claim.refresh_from_db()

@@ -180,27 +180,41 @@ def import_form(**data):
     return run
 
 
-def review_post(**fields):
-    """A review POST about one claim, made unreviewed for the request (and reviewed again after)."""
+def review_post(management=True, **fields):
+    """A review POST about one claim (row 0 of the formset), made unreviewed for the request (and reviewed again
+    after); `fields` replace the row's fields (``pk``, ``version``, ``when``…) or, without `management`, go without
+    the formset's management form."""
 
     def run(client, tmp_path):
         claim = Claim.objects.filter(reviewed=True).order_by("pk").first()
         Claim.objects.filter(pk=claim.pk).update(reviewed=False)
         try:
-            data = {
-                "action": "save",
-                "selected": str(claim.pk),
-                f"when-{claim.pk}": "2023-H1",
-                f"milestone-{claim.pk}": str(claim.milestone_id),
-                f"field-{claim.pk}": claim.field,
-                f"status-{claim.pk}": claim.status,
-                f"version-{claim.pk}": str(claim.edit_version),
+            row = {
+                "pk": str(claim.pk),
+                "version": str(claim.edit_version),
+                "selected": "on",
+                "when": "2023-H1",
+                "milestone": str(claim.milestone_id),
+                "field": claim.field,
+                "status": claim.status,
+                **fields,
             }
-            for key, value in fields.items():
-                data[key.replace("PK", str(claim.pk))] = value
+            data = {"action": "save", **{f"review-0-{name}": value for name, value in row.items()}}
+            if management:
+                data.update({"review-TOTAL_FORMS": "1", "review-INITIAL_FORMS": "1"})
             return client.post(reverse("admin:timeline_claim_review"), data)
         finally:
             Claim.objects.filter(pk=claim.pk).update(reviewed=True)
+
+    return run
+
+
+def review_total_forms(total: str):
+    """A review POST whose management form claims `total` rows."""
+
+    def run(client, tmp_path):
+        data = {"action": "save", "review-TOTAL_FORMS": total, "review-INITIAL_FORMS": "0"}
+        return client.post(reverse("admin:timeline_claim_review"), data)
 
     return run
 
@@ -390,10 +404,14 @@ CASES = [
     Case("admin-sources-bad-date", admin_get("admin:timeline_source_changelist", published_on__year="²"), ""),
     Case("review-source-superscript", admin_get("admin:timeline_claim_review", source="²"), "출처 번호"),
     Case("review-source-huge", admin_get("admin:timeline_claim_review", source="9" * 20), "출처 번호"),
-    Case("review-selected-superscript", review_post(selected="²"), "주장 번호"),
-    Case("review-milestone-superscript", review_post(**{"milestone-PK": "²"}), "milestone"),
-    Case("review-version-superscript", review_post(**{"version-PK": "²"}), "새로 고쳐"),
-    Case("review-version-huge", review_post(**{"version-PK": "9" * 30}), "새로 고쳐"),
+    Case("review-claim-superscript", review_post(pk="²"), "주장 번호"),
+    Case("review-claim-huge", review_post(pk="9" * 19), "주장 번호"),
+    Case("review-milestone-superscript", review_post(milestone="²"), "같은 사업의 마일스톤"),
+    Case("review-version-superscript", review_post(version="²"), "새로 고쳐"),
+    Case("review-version-huge", review_post(version="9" * 30), "새로 고쳐"),
+    Case("review-no-management-form", review_post(management=False), "ManagementForm"),
+    Case("review-total-forms-superscript", review_total_forms("²"), "ManagementForm"),
+    Case("review-too-many-forms", review_total_forms("100000"), "200"),
     Case("history-id-abc", lambda client, tmp_path: client.get("/admin/timeline/milestone/abc/history/"), ""),
     Case(
         "history-version-abc",

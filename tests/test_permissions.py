@@ -16,6 +16,7 @@ from django.urls import reverse
 from webtest import Upload
 
 from tests.factories import ClaimFactory, MilestoneFactory, SourceFactory
+from tests.html_forms import row_of
 from timeline.models import Claim, Milestone, Program, Source
 
 pytestmark = pytest.mark.django_db
@@ -163,9 +164,10 @@ def review(act, **rows):
     def build(app, w):
         target = url("claim", "review")
         form = app.get(target).forms["review-form"]
-        tick("selected", lambda w: w["claim"].pk)(form, w)
+        row = row_of(form, w["claim"])
+        form[f"{row}-selected"] = True
         for name, value in rows.items():
-            form[name.replace("PK", str(w["claim"].pk))] = value
+            form[f"{row}-{name}"] = value
         if act == "reject":
             return target, form.submit("action", value=act).forms["reject-form"].submit_fields()
         return target, [*form.submit_fields(), ("action", act)]
@@ -294,7 +296,7 @@ PATHS = [
     Path("action-delete-claims", P({"delete_claim"}), delete_selected_confirmed),
     Path("import-article", P({"add_claim"}), import_confirm),
     Path("review-accept", P({"change_claim"}), review("accept")),
-    Path("review-save", P({"change_claim"}), review("save", **{"when-PK": "2027-Q1"})),
+    Path("review-save", P({"change_claim"}), review("save", when="2027-Q1")),
     Path("review-reject", P({"change_claim", "delete_claim"}), review("reject")),
 ]
 

@@ -15,12 +15,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from .admin_history import milestone_timeline
+from .admin_import import ImportPagesMixin
 from .charts import delay_text
 from .forms import ClaimForm, EditVersionForm, MilestoneForm, SourceForm, parse_id, typed_form
+from .labels import span_label, span_range
 from .models import Claim, Milestone, MilestoneKind, MilestoneStatus, Program, Source
 from .refresh import refresh_schedules
 from .schedule import delay_in_unit
-from .templatetags.timeline import span_label, span_range
 
 
 class EditVersionFieldsetsMixin:
@@ -394,7 +395,9 @@ class SourceAdmin(HistoryAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(HistoryAdmin):
+class ClaimAdmin(ImportPagesMixin, HistoryAdmin):
+    """Claims, with the article import and claim review pages (timeline/admin_import.py) among its URLs."""
+
     form = ClaimForm
     list_display = ["milestone", "status", "field", "interval", "expression", "stated_on", "source", "reviewed"]
     list_filter = ["reviewed", "status", "field", "precision", "milestone__program"]
@@ -435,14 +438,3 @@ admin.site.enable_nav_sidebar = False
 # django-axes (login lockout) names its admin section after its app label, in English only.
 if apps.is_installed("axes"):
     apps.get_app_config("axes").verbose_name = _("Login lockout")
-
-# The article import and claim review pages (timeline/admin_import.py), added to the Claim admin's URLs.
-from .admin_import import ImportPagesMixin  # noqa: E402
-
-
-class ClaimAdminWithImport(ImportPagesMixin, ClaimAdmin):
-    pass
-
-
-admin.site.unregister(Claim)
-admin.site.register(Claim, ClaimAdminWithImport)

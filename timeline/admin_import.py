@@ -1,18 +1,20 @@
 """Admin pages for bringing articles in: import (with an htmx preview) and the review of draft claims.
 
-Hooked into the Claim admin by `ImportPagesMixin` (see the end of `timeline/admin.py`):
+Hooked into the Claim admin (`timeline/admin.py`, `ClaimAdmin`) by `ImportPagesMixin`:
 
 - ``claim/import/``: upload a file, paste text or give a URL, pick the program; the
   preview lists the candidate claims and writes nothing. The preview carries the
   article it read, signed, so "Save" stores exactly what was previewed.
 - ``claim/review/``: the unreviewed claims, with the date (typed as a DateSpan), the
   milestone, which date and planned/actual editable per row; accept, save or reject
-  the ticked rows at once. Milestone schedules are refreshed in one pass afterwards.
+  the ticked rows at once. The screen is a formset (`ReviewFormSet`, one `ReviewRowForm`
+  per claim). Milestone schedules are refreshed in one pass afterwards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +22,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.forms.utils import flatatt
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -29,6 +32,9 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
@@ -136,6 +142,130 @@ def unsign_article(token: str) -> tuple[Article, bool]:
     return Article(**payload, published_on=dt.date.fromisoformat(published) if published else None), date_given
 
 
+class PlainSelect(forms.Select):
+    """A <select> written in Python, with the same HTML as Django's.
+
+    Django renders each <option> from a template of its own: on the review screen (200
+    rows, each with every milestone of its program) that tripled the page's time.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, mark_safe(" selected") if str(v) in chosen else "", label) for v, label in self.choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
+
+
+class ReviewRowForm(forms.Form):
+    """One claim of the review screen: the claim's id and the version the page started from (hidden),
+    the tick, and the editable date, milestone, which date and planned or actual.
+
+    A row that is not ticked is left alone: not validated, not saved (the formset gives every
+    row ``empty_permitted`` and a row "has changed" only when ticked). The date, milestone and
+    lists are checked only when the action edits (accept or save), not for a rejection.
+    """
+
+    pk = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+    selected = forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs={"data-row-select": ""}))
+    when = forms.CharField(
+        required=False, max_length=60, widget=forms.TextInput(attrs={"size": 14, "aria-label": _("date")})
+    )
+    milestone = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=PlainSelect(attrs={"aria-label": _("milestone")}),
+        error_messages={"invalid_choice": _("Choose a milestone of the same program.")},
+    )
+    field = forms.ChoiceField(
+        choices=ClaimField.choices,
+        required=False,
+        widget=PlainSelect(attrs={"aria-label": _("which date")}),
+        error_messages={"invalid_choice": _("Choose which date and planned or actual from the lists.")},
+    )
+    status = forms.ChoiceField(
+        choices=ClaimStatus.choices,
+        required=False,
+        widget=PlainSelect(attrs={"aria-label": _("planned or actual")}),
+        error_messages={"invalid_choice": _("Choose which date and planned or actual from the lists.")},
+    )
+
+    def __init__(self, *args, claims: dict[int, Claim], milestones: dict[int, list[Milestone]], edits: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edits = edits
+        # The claim this row is about (None: not a claim number, or no longer on the screen).
+        self.claim_id = parse_id(self["pk"].value())
+        self.claim = claims.get(self.claim_id)
+        self.milestones = {m.pk: m for m in milestones.get(self.claim.milestone.program_id, [])} if self.claim else {}
+        self.fields["milestone"].choices = [(pk, milestone_label(m)) for pk, m in self.milestones.items()]
+        if self.claim is not None:
+            label = gettext("select %(expression)s") % {"expression": self.claim.expression}
+            self.fields["selected"].widget.attrs = {**self.fields["selected"].widget.attrs, "aria-label": label}
+
+    def has_changed(self) -> bool:
+        return bool(self["selected"].value()) if self.is_bound else False
+
+    def clean_pk(self) -> int:
+        if self.claim_id is None:
+            raise ValidationError(_("A ticked row is not a claim number."), code="not_a_number")
+        return self.claim_id
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.edits or self.claim is None:
+            return cleaned
+        if "when" in cleaned:
+            try:
+                cleaned["span"] = DateSpan.parse(cleaned["when"])
+            except DateSpanError as exc:
+                self.add_error("when", str(exc))
+        if not self.has_error("milestone"):
+            if cleaned.get("milestone") is None:
+                self.add_error("milestone", self.fields["milestone"].error_messages["invalid_choice"])
+            else:
+                cleaned["milestone"] = self.milestones[cleaned["milestone"]]
+        lists_ok = not self.has_error("field") and not self.has_error("status")
+        if lists_ok and not (cleaned.get("field") and cleaned.get("status")):
+            self.add_error(None, _("Choose which date and planned or actual from the lists."))
+        # A version that is not a whole number is no version this claim had: refused as a conflict.
+        cleaned["version"] = parse_id(cleaned.get("version"))
+        return cleaned
+
+    def edit(self) -> dict:
+        """The row's edits, as `apply_edits` takes them."""
+        return {key: self.cleaned_data[key] for key in ("span", "milestone", "field", "status", "version")}
+
+    def messages(self) -> list[str]:
+        """All of the row's errors, shown together under its date."""
+        return [*self.non_field_errors(), *(e for name in self.fields for e in self.errors.get(name, []))]
+
+
+class BaseReviewFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "empty_permitted": True}
+
+    def ticked(self) -> list[ReviewRowForm]:
+        """The ticked rows about claims still on the screen (a claim reviewed meanwhile drops out)."""
+        return [form for form in self.forms if form.has_changed() and form.claim is not None]
+
+
+ReviewFormSet = forms.formset_factory(
+    ReviewRowForm, formset=BaseReviewFormSet, extra=0, max_num=REVIEW_LIMIT, absolute_max=REVIEW_LIMIT
+)
+REVIEW_PREFIX = "review"
+
+
+def milestone_label(milestone: Milestone) -> str:
+    label = Truncator(milestone.title_ko).chars(60)
+    return f"{label} ({gettext('draft')})" if milestone.key.startswith(DRAFT_PREFIX) else label
+
+
 class ImportPagesMixin:
     """Adds the import and review pages to a ModelAdmin (the Claim admin)."""
 
@@ -192,103 +322,123 @@ class ImportPagesMixin:
         if source := request.GET.get("source"):
             source_id = parse_id(source)
             if source_id is None:
-                return HttpResponseBadRequest(
-                    gettext("The source in the address is not a number."), content_type="text/plain; charset=utf-8"
-                )
+                return _bad_request(gettext("The source in the address is not a number."))
             claims = claims.filter(source_id=source_id)
         # The least sure first: those need an editor's eye most (claims typed by hand have no confidence).
         order = (F("confidence").asc(nulls_last=True), "source__published_on", "source_id", "pk")
         claims = list(claims.order_by(*order)[:REVIEW_LIMIT])
-        errors: dict[int, list[str]] = {}
+        program_ids = {c.milestone.program_id for c in claims}
+        milestones: dict[int, list[Milestone]] = {pid: [] for pid in program_ids}
+        for milestone in Milestone.objects.filter(program_id__in=program_ids).order_by("position", "pk"):
+            milestones[milestone.program_id].append(milestone)
+        action = request.POST.get("action")
+        kwargs = {"claims": {c.pk: c for c in claims}, "milestones": milestones, "edits": action in {"accept", "save"}}
         if request.method == "POST":
-            response, errors = self._review_post(request, claims)
+            formset = ReviewFormSet(request.POST, prefix=REVIEW_PREFIX, form_kwargs=kwargs)
+            response = self._review_post(request, formset, action)
             if response is not None:
                 return response
-        program_ids = {c.milestone.program_id for c in claims}
-        choices: dict[int, list[Milestone]] = {pid: [] for pid in program_ids}
-        for milestone in Milestone.objects.filter(program_id__in=program_ids).order_by("position", "pk"):
-            choices[milestone.program_id].append(milestone)
-        rows = [
-            {
-                "claim": c,
-                "milestones": choices[c.milestone.program_id],
-                "when": request.POST.get(f"when-{c.pk}", editable(c.span)),
-                "errors": errors.get(c.pk, []),
-                "selected": str(c.pk) in request.POST.getlist("selected"),
-                # The version this page started from: kept across a refused POST, so a conflict stays visible.
-                "version": request.POST.get(f"version-{c.pk}", c.edit_version),
-            }
-            for c in claims
-        ]
+        else:
+            initial = [
+                {
+                    "pk": c.pk,
+                    "version": c.edit_version,
+                    "when": editable(c.span),
+                    "milestone": c.milestone_id,
+                    "field": c.field,
+                    "status": c.status,
+                }
+                for c in claims
+            ]
+            formset = ReviewFormSet(initial=initial, prefix=REVIEW_PREFIX, form_kwargs=kwargs)
         context = self._context(
             request,
             _("Review imported claims"),
-            rows=rows,
-            field_choices=ClaimField.choices,
-            status_choices=ClaimStatus.choices,
-            programs=Program.objects.order_by("slug"),
+            formset=formset,
             limit=REVIEW_LIMIT,
             truncated=len(claims) == REVIEW_LIMIT,
+            programs=Program.objects.order_by("slug"),
             query=request.GET.urlencode(),
         )
-        return render(request, REVIEW_TEMPLATE, context, status=400 if errors else 200)
+        return render(request, REVIEW_TEMPLATE, context, status=400 if formset.is_bound else 200)
 
-    def _review_post(self, request: HttpRequest, claims: list[Claim]) -> tuple[HttpResponse | None, dict]:
-        action = request.POST.get("action")
-        by_pk = {c.pk: c for c in claims}
-        ids = [parse_id(pk) for pk in request.POST.getlist("selected")]
-        if None in ids:
-            return HttpResponseBadRequest(
-                gettext("A ticked row is not a claim number."), content_type="text/plain; charset=utf-8"
-            ), {}
-        selected = [by_pk[pk] for pk in ids if pk in by_pk]
+    def _review_post(self, request: HttpRequest, formset: BaseReviewFormSet, action: str | None) -> HttpResponse | None:
+        """Act on the ticked rows; None when a row needs fixing (the page is shown again with its errors)."""
+        if not formset.management_form.is_valid() or formset.non_form_errors():
+            # Not something an editor can fix on the page: a form that was altered or cut short.
+            return _bad_request(" ".join(formset.non_form_errors()))
+        if any(form.has_error("pk") for form in formset):
+            return _bad_request(gettext("A ticked row is not a claim number."))
         back = HttpResponseRedirect(f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path)
-        if not selected:
+        ticked = formset.ticked()
+        if not ticked:
             messages.warning(request, _("Tick the claims to act on first."))
-            return back, {}
+            return back
         if action == "reject":
-            if not self.has_delete_permission(request):
-                raise PermissionDenied
-            if request.POST.get("confirm") != "yes":
-                # Deleting asks first, on a page of its own that names what goes.
-                context = self._context(
-                    request,
-                    _("Reject the selected claims?"),
-                    claims=selected,
-                    query=request.GET.urlencode(),
-                    back=back["Location"],
-                )
-                return render(request, REJECT_TEMPLATE, context), {}
-            removed, drafts = reject_claims(selected)
-            message = ngettext("%(n)d claim rejected.", "%(n)d claims rejected.", removed) % {"n": removed}
-            if drafts:
-                message += " " + ngettext(
-                    "%(n)d draft milestone left without claims was removed.",
-                    "%(n)d draft milestones left without claims were removed.",
-                    drafts,
-                ) % {"n": drafts}
-            messages.success(request, message)
-            return back, {}
+            return self._reject(request, formset, back)
         if action not in {"accept", "save"}:
             messages.error(request, _("Unknown action."))
-            return back, {}
-        errors = apply_edits(selected, request.POST, accept=action == "accept", user=request.user)
-        if errors:
-            messages.error(request, _("Nothing was saved: fix the marked rows."))
-            return None, errors
-        message = (
-            ngettext(
-                "%(n)d claim accepted; schedules refreshed.",
-                "%(n)d claims accepted; schedules refreshed.",
-                len(selected),
+            return back
+        if formset.is_valid():
+            selected = [form.claim for form in ticked]
+            errors = apply_edits(
+                selected, {f.claim.pk: f.edit() for f in ticked}, accept=action == "accept", user=request.user
             )
-            if action == "accept"
-            else ngettext(
-                "%(n)d claim saved; schedules refreshed.", "%(n)d claims saved; schedules refreshed.", len(selected)
+            if not errors:
+                message = (
+                    ngettext(
+                        "%(n)d claim accepted; schedules refreshed.",
+                        "%(n)d claims accepted; schedules refreshed.",
+                        len(selected),
+                    )
+                    if action == "accept"
+                    else ngettext(
+                        "%(n)d claim saved; schedules refreshed.",
+                        "%(n)d claims saved; schedules refreshed.",
+                        len(selected),
+                    )
+                )
+                messages.success(request, message % {"n": len(selected)})
+                return back
+            for form in ticked:
+                for problem in errors.get(form.claim.pk, []):
+                    form.add_error(None, problem)
+        messages.error(request, _("Nothing was saved: fix the marked rows."))
+        return None
+
+    def _reject(self, request: HttpRequest, formset: BaseReviewFormSet, back: HttpResponseRedirect) -> HttpResponse:
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        selected = [form.claim for form in formset.ticked()]
+        if request.POST.get("confirm") != "yes":
+            # Deleting asks first, on a page of its own that names what goes; it posts the ticked rows again.
+            context = self._context(
+                request,
+                _("Reject the selected claims?"),
+                claims=selected,
+                formset=ReviewFormSet(
+                    initial=[{"pk": c.pk, "selected": True} for c in selected],
+                    prefix=REVIEW_PREFIX,
+                    form_kwargs={**formset.form_kwargs, "edits": False},
+                ),
+                query=request.GET.urlencode(),
+                back=back["Location"],
             )
-        )
-        messages.success(request, message % {"n": len(selected)})
-        return back, {}
+            return render(request, REJECT_TEMPLATE, context)
+        removed, drafts = reject_claims(selected)
+        message = ngettext("%(n)d claim rejected.", "%(n)d claims rejected.", removed) % {"n": removed}
+        if drafts:
+            message += " " + ngettext(
+                "%(n)d draft milestone left without claims was removed.",
+                "%(n)d draft milestones left without claims were removed.",
+                drafts,
+            ) % {"n": drafts}
+        messages.success(request, message)
+        return back
+
+
+def _bad_request(text: str) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
 
 def _confirm(request: HttpRequest) -> HttpResponse:
@@ -316,48 +466,31 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"{reverse('admin:timeline_claim_review')}?source={result.source.pk}")
 
 
-def apply_edits(claims: list[Claim], data, *, accept: bool, user=None) -> dict[int, list[str]]:
-    """Apply each row's date, milestone, field and status; accept when asked. All rows or none.
+def apply_edits(claims: list[Claim], edits: Mapping[int, dict], *, accept: bool, user=None) -> dict[int, list[str]]:
+    """Apply each claim's edits (`ReviewRowForm.edit`: span, milestone, field, status, version); accept
+    when asked. All claims or none; returns the problems by claim id.
 
-    Each row carries the claim's `edit_version` as the page showed it (``version-<pk>``); a
-    row that someone changed since is refused (optimistic locking, checked on the locked
-    rows). Saved rows get a new edit_version and a history row naming `user`.
+    A claim's ``version`` is its `edit_version` as the page showed it; a claim that someone
+    changed since is refused (optimistic locking, checked on the locked rows). A claim with
+    no edits keeps its values and the version it was read with. Saved claims get a new
+    edit_version and a history row naming `user`.
     """
     errors: dict[int, list[str]] = {}
     before = {c.pk: c.milestone_id for c in claims}
-    allowed = {
-        m.pk: m
-        for m in Milestone.objects.filter(program_id__in={c.milestone.program_id for c in claims}).select_related(
-            "program"
-        )
-    }
+    started_from: dict[int, int | None] = {}
     for claim in claims:
-        problems = []
-        try:
-            claim.span = DateSpan.parse(data.get(f"when-{claim.pk}", claim.span.edtf))
-        except DateSpanError as exc:
-            problems.append(str(exc))
-        milestone_id = data.get(f"milestone-{claim.pk}", str(claim.milestone_id))
-        milestone = allowed.get(parse_id(milestone_id))
-        if milestone is None or milestone.program_id != claim.milestone.program_id:
-            problems.append(str(_("Choose a milestone of the same program.")))
-        else:
-            claim.milestone = milestone
-        field = data.get(f"field-{claim.pk}", claim.field)
-        status = data.get(f"status-{claim.pk}", claim.status)
-        if field not in ClaimField.values or status not in ClaimStatus.values:
-            problems.append(str(_("Choose which date and planned or actual from the lists.")))
-        else:
-            claim.field, claim.status = field, status
+        edit = edits.get(claim.pk, {})
+        claim.span = edit.get("span", claim.span)
+        claim.milestone = edit.get("milestone", claim.milestone)
+        claim.field = edit.get("field", claim.field)
+        claim.status = edit.get("status", claim.status)
+        started_from[claim.pk] = edit.get("version", claim.edit_version)
         if accept:
             claim.reviewed = True
-        if not problems:
-            try:
-                claim.full_clean(validate_unique=False)
-            except ValidationError as exc:
-                problems.extend(exc.messages)
-        if problems:
-            errors[claim.pk] = problems
+        try:
+            claim.full_clean(validate_unique=False)
+        except ValidationError as exc:
+            errors[claim.pk] = exc.messages
     if errors:
         return errors
     with transaction.atomic():
@@ -368,9 +501,8 @@ def apply_edits(claims: list[Claim], data, *, accept: bool, user=None) -> dict[i
             .values_list("pk", "edit_version")
         )
         for claim in claims:
-            shown = data.get(f"version-{claim.pk}")
-            started_from = claim.edit_version if shown is None else parse_id(shown)
-            if started_from is None or stored.get(claim.pk) != started_from:
+            version = started_from[claim.pk]
+            if version is None or stored.get(claim.pk) != version:
                 errors[claim.pk] = [
                     str(
                         _(
@@ -380,7 +512,7 @@ def apply_edits(claims: list[Claim], data, *, accept: bool, user=None) -> dict[i
                     )
                 ]
             else:
-                claim.edit_version = started_from + 1
+                claim.edit_version = version + 1
         if errors:
             return errors
         fields = ["milestone", "lo", "hi", "precision", "field", "status", "reviewed", "edit_version"]

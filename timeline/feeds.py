@@ -24,6 +24,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from . import changes as ch
+from .labels import span_label
 from .models import Claim, Milestone, Program, Source
 
 
@@ -75,29 +76,23 @@ def program_changes(program: Program) -> list[FeedEntry]:
     return entries
 
 
-def _label(span) -> str:
-    from .templatetags.timeline import span_label
-
-    return span_label(span)
-
-
 def entry_title(entry: FeedEntry) -> str:
     c, title = entry.change, entry.milestone.title
     if c.kind == ch.PLANNED:
-        return _("%(milestone)s: first planned for %(after)s") % {"milestone": title, "after": _label(c.after)}
+        return _("%(milestone)s: first planned for %(after)s") % {"milestone": title, "after": span_label(c.after)}
     if c.kind == ch.MOVED:
         return _("%(milestone)s: forecast moved from %(before)s to %(after)s") % {
             "milestone": title,
-            "before": _label(c.before),
-            "after": _label(c.after),
+            "before": span_label(c.before),
+            "after": span_label(c.after),
         }
     if c.kind == ch.DONE:
-        return _("%(milestone)s: reported done (%(after)s)") % {"milestone": title, "after": _label(c.after)}
+        return _("%(milestone)s: reported done (%(after)s)") % {"milestone": title, "after": span_label(c.after)}
     return _("%(milestone)s: sources disagree on the %(slot)s: %(after)s against %(others)s") % {
         "milestone": title,
         "slot": slot_name(c.slot),
-        "after": _label(c.after),
-        "others": ", ".join(_label(s) for s in c.others) or "—",
+        "after": span_label(c.after),
+        "others": ", ".join(span_label(s) for s in c.others) or "—",
     }
 
 
@@ -172,7 +167,7 @@ class ProgramChangesFeed(Feed):
                 (
                     claim.source.display_date,
                     claim.source.publisher or claim.source.citation,
-                    claim.expression or claim.sentence[:200] or _label(claim.span),
+                    claim.expression or claim.sentence[:200] or span_label(claim.span),
                     format_html('<a href="{}">{}</a>', claim.source.url, _citation(claim.source))
                     if claim.source.url
                     else _citation(claim.source),

@@ -57,3 +57,14 @@ def test_the_admin_fits_1280(editor_page, live_server, screenshots, problems, la
     assert max(right_edges(page, "table.review th")) <= width
     page.screenshot(path=screenshots / f"admin-review-{language}.png", full_page=True)
     assert problems.errors == []
+
+
+def test_select_all_ticks_every_review_row(editor_page, live_server):
+    page = editor_page
+    page.goto(f"{live_server.url}/admin/timeline/claim/review/")
+    rows = page.locator("#review-form tbody input[type=checkbox]")
+    assert rows.count() >= 5  # the five made unreviewed, and any the data has
+    page.check("[data-select-all]")
+    assert all(rows.nth(i).is_checked() for i in range(rows.count()))
+    page.uncheck("[data-select-all]")
+    assert not any(rows.nth(i).is_checked() for i in range(rows.count()))

@@ -7,28 +7,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
 from timeline.charts import delay_text, to_json
-from timeline.dates import DateSpan
+from timeline.labels import span_label, span_range
 from timeline.models import MilestoneStatus
 
 register = template.Library()
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
 
-@register.simple_tag
-def span_label(span: DateSpan | None) -> str:
-    if span is None:
-        return "—"
-    return span.label(get_language() or "ko")
-
-
-@register.simple_tag
-def span_range(start, end, kind: str = "span") -> str:
-    """A schedule's start and end picks as one label: "2020년 ~ 2024년", or one date for an event."""
-    if start is None and end is None:
-        return "—"
-    if kind == "event" or start is None or end is None or start.span == end.span:
-        return span_label((end or start).span)
-    return f"{span_label(start.span)} → {span_label(end.span)}"
+register.simple_tag(span_label)
+register.simple_tag(span_range)
 
 
 @register.filter
