@@ -11,16 +11,21 @@ from django.utils.translation import get_language
 from .dates import DateSpan
 
 
-def span_label(span: DateSpan | None) -> str:
+def span_label(span: DateSpan | None, language: str = "") -> str:
+    """A span in `language` (default: the active one)."""
     if span is None:
         return "—"
-    return span.label(get_language() or "ko")
+    return span.label(language or get_language() or "ko")
 
 
-def span_range(start, end, kind: str = "span") -> str:
-    """A schedule's start and end picks as one label: "2020년 ~ 2024년", or one date for an event."""
+def span_range(start, end, kind: str = "span", language: str = "") -> str:
+    """A schedule's start and end picks as one label: "2020년 ~ 2024년", or one date for an event.
+
+    A caller that writes many (a table of 1,000 rows) passes the `language` it looked up once.
+    """
     if start is None and end is None:
         return "—"
+    language = language or get_language() or "ko"
     if kind == "event" or start is None or end is None or start.span == end.span:
-        return span_label((end or start).span)
-    return f"{span_label(start.span)} → {span_label(end.span)}"
+        return (end or start).span.label(language)
+    return f"{start.span.label(language)} → {end.span.label(language)}"
