@@ -7,7 +7,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from tests.factories import ClaimFactory, MilestoneFactory, ProgramFactory, SourceFactory
-from tests.html_forms import form_data
+from tests.html_forms import form_data, row_of
 from timeline.models import Claim, Milestone, Program, Source, touch_programs
 from timeline.refresh import refresh_milestone, refresh_schedules
 
@@ -154,9 +154,8 @@ class TestBulkEditsAreRecorded:
         claim = ClaimFactory(reviewed=False)
         review = reverse("admin:timeline_claim_review")
         data = form_data(staff.get(review).content, "review-form")
-        response = staff.post(
-            review, {**data, "selected": str(claim.pk), "action": "accept", f"when-{claim.pk}": "2023"}
-        )
+        row = row_of(data, claim)
+        response = staff.post(review, {**data, f"{row}-selected": "on", "action": "accept", f"{row}-when": "2023"})
         assert response.status_code == 302
         latest = claim.history.latest()
         assert (latest.history_user, latest.reviewed, latest.lo, latest.edit_version) == (
@@ -170,7 +169,7 @@ class TestBulkEditsAreRecorded:
         claim = ClaimFactory(reviewed=False)
         review = reverse("admin:timeline_claim_review")
         data = form_data(staff.get(review).content, "review-form")
-        asked = staff.post(review, {**data, "selected": str(claim.pk), "action": "reject"})
+        asked = staff.post(review, {**data, f"{row_of(data, claim)}-selected": "on", "action": "reject"})
         assert asked.status_code == 200 and Claim.objects.exists(), "rejecting asks first"
         confirm = form_data(asked.content, "reject-form")
         assert staff.post(review, confirm).status_code == 302
