@@ -52,14 +52,54 @@ def logistics(db):
     return program
 
 
-@pytest.fixture
-def gwangju(db):
-    """The Gwangju program, loaded from the project's fixture."""
-    from django.core.management import call_command
+@pytest.fixture(scope="session")
+def gwangju_rows(django_db_setup, django_db_blocker):
+    """Every row that loading the Gwangju fixture writes, by model (history and schedules included).
 
+    The fixture is loaded once per run, inside a transaction that is then rolled back; the
+    `gwangju` fixture writes these rows back for each test that asks for it, which takes a
+    fraction of loaddata's time (its natural-key lookups cost about 2 s a load).
+    """
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.db import transaction
+
+    models = apps.get_models(include_auto_created=True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        before = {model: set(model._base_manager.values_list("pk", flat=True)) for model in models}
+        call_command("loaddata", str(GWANGJU_FIXTURE), verbosity=0)
+        rows = {
+            model: [
+                row
+                for row in model._base_manager.order_by("pk").values()
+                if row[model._meta.pk.attname] not in before[model]
+            ]
+            for model in models
+        }
+        transaction.set_rollback(True)
+    return {model: model_rows for model, model_rows in rows.items() if model_rows}
+
+
+def write_rows(rows) -> None:
+    """Insert rows captured by `gwangju_rows` as they were, and move the id sequences past them."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with connection.constraint_checks_disabled():
+        for model, model_rows in rows.items():
+            model._base_manager.bulk_create([model(**row) for row in model_rows])
+    connection.check_constraints(table_names=[model._meta.db_table for model in rows])
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(rows)):
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def gwangju(db, gwangju_rows):
+    """The Gwangju program as loading the project's fixture leaves it (see `gwangju_rows`)."""
     from timeline.models import Program
 
-    call_command("loaddata", str(GWANGJU_FIXTURE), verbosity=0)
+    write_rows(gwangju_rows)
     return Program.objects.get(slug="gwangju-ai-cluster")
 
 

@@ -3,7 +3,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from timeline.dates import DateSpan
 from timeline.models import Claim, Milestone, Program, Source
@@ -115,3 +117,22 @@ def test_load_gwangju_gives_every_loaded_row_its_first_history_version():
         assert created.count() == rows == created.values("id").distinct().count(), model.__name__
     building = Milestone.objects.get(key="dc-building-completion")
     assert building.history.get().title_ko == building.title_ko
+
+
+def test_the_shared_copy_of_gwangju_is_what_loaddata_writes(client, gwangju, gwangju_rows):
+    """tests/conftest.py loads the fixture once and copies its rows into each test: it must serve as loaddata's."""
+    from tests.factories import ClaimFactory, MilestoneFactory
+
+    urls = [reverse(f"timeline:{name}", args=[gwangju.slug]) for name in ("export_csv", "export_json")]
+
+    def state():
+        counts = {model._meta.label: model._base_manager.count() for model in gwangju_rows}
+        return counts, [client.get(url).content for url in urls]
+
+    copied = state()
+    ClaimFactory(milestone=MilestoneFactory(program=gwangju)).delete()  # the copy left the id sequences past its rows
+    for model in reversed(list(gwangju_rows)):
+        model._base_manager.all().delete()
+    call_command("loaddata", str(FIXTURE), verbosity=0)
+    cache.clear()
+    assert state() == copied
