@@ -466,8 +466,7 @@ CASES = [
 
 
 @pytest.fixture
-def loaded(staff_client):
-    call_command("loaddata", str(FIXTURE), verbosity=0)
+def loaded(staff_client, gwangju):
     return staff_client
 
 
