@@ -75,6 +75,7 @@ def test_serve_keeps_the_development_tools_that_the_tests_installed():
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_the_fixture_loads_by_name():
     call_command("loaddata", "gwangju_ai_cluster", verbosity=0)
     program = Program.objects.get(slug="gwangju-ai-cluster")
@@ -82,6 +83,7 @@ def test_the_fixture_loads_by_name():
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_load_gwangju_says_what_it_did_without_noise():
     out = StringIO()
     call_command("load_gwangju", stdout=out)

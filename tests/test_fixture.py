@@ -25,6 +25,7 @@ def test_fixture_holds_the_whole_dataset(gwangju):
     assert claims >= 320
 
 
+@pytest.mark.slow
 def test_loading_twice_creates_no_duplicates(gwangju):
     first = counts()
     call_command("loaddata", str(FIXTURE), verbosity=0)
@@ -104,6 +105,7 @@ def test_unknown_fixture_file_is_a_clear_error():
         call_command("loaddata", "no_such_fixture_file", verbosity=0)
 
 
+@pytest.mark.slow
 def test_load_gwangju_gives_every_loaded_row_its_first_history_version():
     from io import StringIO
 
@@ -119,6 +121,7 @@ def test_load_gwangju_gives_every_loaded_row_its_first_history_version():
     assert building.history.get().title_ko == building.title_ko
 
 
+@pytest.mark.slow
 def test_the_shared_copy_of_gwangju_is_what_loaddata_writes(client, gwangju, gwangju_rows):
     """tests/conftest.py loads the fixture once and copies its rows into each test: it must serve as loaddata's."""
     from tests.factories import ClaimFactory, MilestoneFactory

@@ -204,7 +204,7 @@ class TestCsvExport:
     def test_unknown_program_is_404(self, client):
         assert client.get(url("export_csv", "nope")).status_code == 404
 
-    @pytest.mark.parametrize("size", [10, 200])
+    @pytest.mark.parametrize("size", [10, pytest.param(200, marks=pytest.mark.slow)])
     def test_fixed_number_of_queries(self, client, django_assert_max_num_queries, size):
         make_program(size)
         with django_assert_max_num_queries(5):
@@ -275,7 +275,7 @@ class TestJsonExport:
         assert [c["stated_on"] for c in milestones["dc-build"]["claims"]] == ["2021-01-03"]
         assert len(data["sources"]) == 1
 
-    @pytest.mark.parametrize("size", [10, 200])
+    @pytest.mark.parametrize("size", [10, pytest.param(200, marks=pytest.mark.slow)])
     def test_fixed_number_of_queries(self, client, django_assert_max_num_queries, size):
         make_program(size)
         with django_assert_max_num_queries(6):
@@ -343,7 +343,7 @@ class TestIcsExport:
         assert str(found["pilot.event@share.milestone-tracker"]["SUMMARY"]) == "시범 운영"  # no English title
         assert "H1 2023" in str(found["dc-build.end@share.milestone-tracker"]["DESCRIPTION"])
 
-    @pytest.mark.parametrize("size", [10, 200])
+    @pytest.mark.parametrize("size", [10, pytest.param(200, marks=pytest.mark.slow)])
     def test_fixed_number_of_queries(self, client, django_assert_max_num_queries, size):
         make_program(size)
         with django_assert_max_num_queries(5):
@@ -528,7 +528,7 @@ class TestSourcesPage:
     def test_unknown_program_is_404(self, client):
         assert client.get(url("sources", "nope")).status_code == 404
 
-    @pytest.mark.parametrize("size", [10, 200])
+    @pytest.mark.parametrize("size", [10, pytest.param(200, marks=pytest.mark.slow)])
     def test_fixed_number_of_queries(self, client, django_assert_max_num_queries, size):
         make_program(size)
         with django_assert_max_num_queries(4):

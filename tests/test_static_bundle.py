@@ -65,6 +65,7 @@ def test_falls_back_to_the_python_packages_full_bundle_without_node_modules(tmp_
     assert body == full_bundle().read_bytes()
 
 
+@pytest.mark.slow
 def test_hashed_static_files_are_cached_for_a_year_in_production_and_in_ci_serve(tmp_path):
     """Production (DEBUG off) and .ci/serve (DEBUG on, DJANGO_HASHED_STATIC=1) use the same storage."""
     hashed = settings.HASHED_STATIC_STORAGES

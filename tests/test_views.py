@@ -30,7 +30,7 @@ class TestProgramList:
 
 
 class TestTimelinePage:
-    @pytest.mark.parametrize("size", [10, 200])
+    @pytest.mark.parametrize("size", [10, pytest.param(200, marks=pytest.mark.slow)])
     def test_fixed_number_of_queries(self, client, django_assert_max_num_queries, size):
         program = make_program(size)
         url = reverse("timeline:program", args=[program.slug])
