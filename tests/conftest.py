@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.copied_rows import write_rows
+
 GWANGJU_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "gwangju_ai_cluster.json"
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -78,20 +80,6 @@ def gwangju_rows(django_db_setup, django_db_blocker):
         }
         transaction.set_rollback(True)
     return {model: model_rows for model, model_rows in rows.items() if model_rows}
-
-
-def write_rows(rows) -> None:
-    """Insert rows captured by `gwangju_rows` as they were, and move the id sequences past them."""
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    with connection.constraint_checks_disabled():
-        for model, model_rows in rows.items():
-            model._base_manager.bulk_create([model(**row) for row in model_rows])
-    connection.check_constraints(table_names=[model._meta.db_table for model in rows])
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), list(rows)):
-            cursor.execute(sql)
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
+from tests.copied_rows import write_rows
 from tracker.chromium import CHROMIUM
 from tracker.chromium import CHROMIUM_ARGS as ARGS
 
@@ -36,9 +36,11 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def gwangju(transactional_db):
-    call_command("loaddata", str(settings.BASE_DIR / "fixtures" / "gwangju_ai_cluster.json"), verbosity=0)
+def gwangju(transactional_db, gwangju_rows):
+    """The Gwangju program, committed for the live server: the shared copy of one real load (tests/conftest.py)."""
     from timeline.models import Program
+
+    write_rows(gwangju_rows)
 
     return Program.objects.get(slug="gwangju-ai-cluster")
 
