@@ -60,6 +60,20 @@ def test_bench_reports_the_full_work_ratio_and_the_spread():
     assert page["served_from_cache"] is True and page["repeat_visit"]["cache"] == {"hit": 2, "miss": 0}
     assert result["cached_page_ms_by_size"] == {20: page["repeat_visit"]["ms"]}
     assert result["page_over_px"] == {20: page["plain"]["ms"] / figure["px_full_ms"]}
+    # What bounds the targets: each costly step of ours and the read of the stored schedules, in the report.
+    assert set(figure["parts_ms"]) == set(bench.FIGURE_PARTS) and min(figure["parts_ms"].values()) > 0
+    assert page["schedules_read_ms"] > 0
+    bounds = bench.format_table(result).split("#### What bounds the speed targets")[1]
+    assert f"| 20 | {figure['px_full_ms'] / bench.PX_OVER_OURS_FULL_MIN:,.1f} | {figure['ours_ms']:,.1f} |" in bounds
+
+
+def test_read_schedules_gives_each_milestone_its_stored_schedule(gwangju):
+    schedules = bench.read_schedules(gwangju)
+
+    milestones = Milestone.objects.filter(program=gwangju).order_by("pk")
+    assert len(schedules) == milestones.count() > 20
+    assert sorted(schedules, key=repr) == sorted((m.derived for m in milestones), key=repr)
+    assert any(s.planned_end for s in schedules) and any(s.actual_end for s in schedules)
 
 
 @pytest.mark.slow

@@ -592,10 +592,23 @@ class _Marks:
         return [trace for trace in in_order if trace["y"]]
 
 
-def _row_titles(rows: list[Row], t: dict) -> list[str]:
+def row_titles(rows: list[Row], language: str) -> list[str]:
     """Each row's title as the chart shows it: a draft is marked as one."""
-    draft_mark = f"({t['draft']}) "
+    draft_mark = f"({_labels(language)['draft']}) "
     return [draft_mark + row.title if row.draft else row.title for row in rows]
+
+
+def row_labels(rows: list[Row], titles: list[str]) -> tuple[list[str], int, list[str], int]:
+    """The row labels and the left margin they need, for a wide screen and then for a phone."""
+    ticks, margin = _row_ticks(rows, titles, LABEL_EMS, 12)
+    short_ticks, short_margin = _row_ticks(rows, titles, NARROW_LABEL_EMS, NARROW_TICK_SIZE)
+    return ticks, margin, short_ticks, short_margin
+
+
+def hover_labels(rows: list[Row], titles: list[str], language: str) -> list[str]:
+    """Every row's hover label (sent once per row; timeline.js copies it onto the row's points)."""
+    hover = _Hover(language)
+    return [hover.text(row, escape(title)) for row, title in zip(rows, titles, strict=True)]
 
 
 def _row_ticks(rows: list[Row], titles: list[str], max_ems: float, size: int) -> tuple[list[str], int]:
@@ -626,18 +639,16 @@ def gantt(
     there, nothing that happened is drawn after it, and its line replaces today's.
 
     In steps: the marks of every row (`_Marks`), the row labels for a wide and a narrow
-    screen (`_row_ticks`), the hover labels (`_Hover`), then the frame around them.
+    screen (`row_labels`), the hover labels (`hover_labels`), then the frame around them.
     """
     t = _labels(language)
     # The day the chart describes: as-of (never after today) or today.
     day = min(as_of, today) if as_of else today
     marks = _Marks(t, show)
     first_ms, last_ms = marks.draw(rows, day=day, as_of=as_of is not None)
-    titles = _row_titles(rows, t)
-    ticks, margin = _row_ticks(rows, titles, LABEL_EMS, 12)
-    short_ticks, short_margin = _row_ticks(rows, titles, NARROW_LABEL_EMS, NARROW_TICK_SIZE)
-    hover = _Hover(language)
-    hovers = [hover.text(row, escape(title)) for row, title in zip(rows, titles, strict=True)]
+    titles = row_titles(rows, language)
+    ticks, margin, short_ticks, short_margin = row_labels(rows, titles)
+    hovers = hover_labels(rows, titles, language)
     n = len(rows)
     shapes, annotations = _phase_bands(rows), []
     if as_of:

@@ -17,7 +17,9 @@ side by side in one process, each number the median of `repeat` runs:
   and a repeat visit, which counts as cached only when every response says it was
   served from the cache (`X-Tracker-Cache: hit`; a fragment over the cache's size cap
   is rebuilt every time and reported as not cached);
-- at the largest size, the milestone panel and, when their URLs exist, the exports.
+- at the largest size, the milestone panel and, when their URLs exist, the exports;
+- what bounds the targets: the costliest steps of ours, each timed alone, and the time
+  to read and decode the program's stored schedules (the page's first step).
 
 By default it runs in a throwaway database that Django's test machinery creates and
 migrates (a SQLite file in a temporary directory, or a `tracker_bench_<pid>` database
@@ -69,6 +71,8 @@ PAGE_OVER_PX_MAX = 1.0
 OURS_OVER_FLOOR_MAX = 3.0
 MAX_QUERIES = 8
 PAGE_GROWTH_MAX = 12.0
+# The steps of `charts.gantt` timed alone (bench_figure), and what the page must do before any of them.
+FIGURE_PARTS = ("segments", "row_labels", "hover_labels", "figure_to_json")
 
 Progress = Callable[[str], None]
 
@@ -185,18 +189,27 @@ def bench_figure(rows: list[Row], *, today: dt.date, repeat: int) -> dict:
     def ours() -> str:
         return charts.to_json(charts.gantt(rows, today=today, language="ko"))
 
+    figure = charts.gantt(rows, today=today, language="ko")
+    titles = charts.row_titles(rows, "ko")
     samples = measure_side_by_side(
         {
             "ours": ours,
             "px": lambda: px_figure_json(frame),
             "px_full": lambda: px_figure_json(px_frame(rows, today)),
             "floor": lambda: charts.to_json(floor),
+            # The steps of ours that cost the most, each alone: what bounds it.
+            "segments": lambda: [charts.segments(row.schedule) for row in rows],
+            "row_labels": lambda: charts.row_labels(rows, titles),
+            "hover_labels": lambda: charts.hover_labels(rows, titles, "ko"),
+            "figure_to_json": lambda: charts.to_json(figure),
         },
         repeat,
     )
+    parts = {name: samples.pop(name).median_ms for name in FIGURE_PARTS}
     ms = {name: sample.median_ms for name, sample in samples.items()}
     return {
         "rows": len(rows),
+        "parts_ms": parts,
         **{f"{name}_ms": value for name, value in ms.items()},
         **{f"{name}_min_ms": sample.min_ms for name, sample in samples.items()},
         **{f"{name}_max_ms": sample.max_ms for name, sample in samples.items()},
@@ -243,12 +256,19 @@ def measure_get(client: Client, url: str, repeat: int, *, cold: bool = True, **p
     }
 
 
+def read_schedules(program: Program) -> list:
+    """The program's stored schedules read and decoded as the timeline reads them, and nothing else."""
+    return [m.derived for m in Milestone.objects.filter(program=program).only("kind", "schedule")]
+
+
 def bench_page(client: Client, program: Program, repeat: int) -> dict:
     url = reverse("timeline:program", args=[program.slug])
     client.get(url)  # warm: templates compiled, URL resolvers filled
     repeat_visit = measure_get(client, url, repeat, cold=False)
+    read = measure_side_by_side({"read": lambda: read_schedules(program)}, repeat)["read"]
     return {
         "url": url,
+        "schedules_read_ms": read.median_ms,
         "plain": measure_get(client, url, repeat),
         "as_of": measure_get(client, url, repeat, as_of=AS_OF.isoformat()),
         "repeat_visit": repeat_visit,
@@ -519,6 +539,28 @@ def format_table(result: dict) -> str:
         )
     if result["page_growth"]:
         lines += ["", "Page time growth: " + ", ".join(f"{k}: {v:.1f}x" for k, v in result["page_growth"].items())]
+    lines += [
+        "",
+        "#### What bounds the speed targets (ms, medians)",
+        "",
+        f"ours must take at most px full / {PX_OVER_OURS_FULL_MIN:g}, and the uncached page at most px full. "
+        "The costliest steps of ours, each timed alone: the marks (`segments`), the row labels for a wide "
+        "screen and a phone, the hover labels, and the figure's JSON. Schedules read = the program's stored "
+        "schedules read from the database and decoded (`Milestone.derived`): the page's first step, before any "
+        "chart, table or template.",
+        "",
+        f"| milestones | px full / {PX_OVER_OURS_FULL_MIN:g} | ours | segments | row labels | hover labels "
+        "| figure to JSON | px full | schedules read | page |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in sizes:
+        f, parts = result["figure"][size], result["figure"][size]["parts_ms"]
+        lines.append(
+            f"| {size:,} | {f['px_full_ms'] / PX_OVER_OURS_FULL_MIN:,.1f} | {f['ours_ms']:,.1f} "
+            + "".join(f"| {parts[name]:,.1f} " for name in FIGURE_PARTS)
+            + f"| {f['px_full_ms']:,.1f} | {result['page'][size]['schedules_read_ms']:,.1f} "
+            f"| {result['page'][size]['plain']['ms']:,.1f} |"
+        )
     largest = result.get("largest")
     if largest:
         lines += [
