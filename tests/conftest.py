@@ -10,6 +10,22 @@ GWANGJU_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "gwangju_ai
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file of this run's own, not Django's default in-memory one.
+
+    With an in-memory database the live server's request threads and the test share one
+    connection, and two requests at once (a search typed while the page still loads) can
+    break it ("bad parameter or other API misuse"). With a file each thread opens its own
+    connection, as the site does; SQLite's locking orders the writes.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests start Chromium: slow by nature, so a quick run (`-m "not slow"`) leaves them out."""
     for item in items:
