@@ -45,6 +45,7 @@ from itertools import pairwise
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
@@ -54,7 +55,6 @@ from .. import charts
 from ..charts import Row
 from ..models import Milestone, MilestoneKind, Program
 from ..rows import build_timeline
-from ..templatetags.timeline import milestone_rows
 from ..views import CACHE_HEADER
 from . import synthetic
 
@@ -76,6 +76,8 @@ PAGE_GROWTH_MAX = 12.0
 FIGURE_PARTS = ("segments", "row_labels", "hover_labels", "figure_to_json")
 
 Progress = Callable[[str], None]
+# The table's body as the timeline page writes it (templates/timeline/program_detail.html).
+TABLE_ROWS = '{% load timeline %}{% milestone_rows rows show="both" stale=stale stale_days=stale_days %}'
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,8 @@ def bench_figure(rows: list[Row], *, today: dt.date, repeat: int) -> dict:
 
     figure = charts.gantt(rows, today=today, language="ko")
     titles = charts.row_titles(rows, "ko")
+    table = Template(TABLE_ROWS)
+    table_context = Context({"rows": rows, "stale": set(), "stale_days": settings.TRACKER_STALE_SOURCE_DAYS})
     samples = measure_side_by_side(
         {
             "ours": ours,
@@ -204,9 +208,7 @@ def bench_figure(rows: list[Row], *, today: dt.date, repeat: int) -> dict:
             "hover_labels": lambda: charts.hover_labels(rows, titles, "ko"),
             "figure_to_json": lambda: charts.to_json(figure),
             # Not part of ours, but of every page: the table's rows, the chart's text alternative.
-            "table_rows": lambda: milestone_rows(
-                rows, show="both", stale=set(), stale_days=settings.TRACKER_STALE_SOURCE_DAYS
-            ),
+            "table_rows": lambda: table.render(table_context),
         },
         repeat,
     )
