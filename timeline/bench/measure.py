@@ -72,7 +72,7 @@ PAGE_OVER_PX_MAX = 1.0
 OURS_OVER_FLOOR_MAX = 3.0
 MAX_QUERIES = 8
 PAGE_GROWTH_MAX = 12.0
-# The steps of `charts.gantt` timed alone (bench_figure), and what the page must do before any of them.
+# The costliest steps of `charts.gantt`, each timed alone by bench_figure (what bounds the figure target).
 FIGURE_PARTS = ("segments", "row_labels", "hover_labels", "figure_to_json")
 
 Progress = Callable[[str], None]
